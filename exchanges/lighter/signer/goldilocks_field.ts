@@ -212,8 +212,8 @@ export function canonicalize(a: Float64Array, ai: number): void {
   canonicalWords(a, ai, scratchWords);
   const lo = scratchWords[0]!, hi = scratchWords[1]!;
   a[ai] = lo % RADIX;
-  a[ai + 1] = Math.floor(lo * INV_RADIX) + (hi % 1024) * 1024;
-  a[ai + 2] = Math.floor(hi / 1024);
+  a[ai + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
+  a[ai + 2] = Math.floor(hi / 4096);
 }
 
 /** Writes the canonical value of a reduced element as 8 little-endian bytes at `bytes[at..at+8)`. */
@@ -239,8 +239,8 @@ export function readCanonicalLe(o: Float64Array, oi: number, bytes: Uint8Array, 
   const hi = (bytes[at + 4]! | (bytes[at + 5]! << 8) | (bytes[at + 6]! << 16) | (bytes[at + 7]! << 24)) >>> 0;
   if (hi === 0xffffffff && lo !== 0) return false;
   o[oi] = lo % RADIX;
-  o[oi + 1] = Math.floor(lo * INV_RADIX) + (hi % 1024) * 1024;
-  o[oi + 2] = Math.floor(hi / 1024);
+  o[oi + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
+  o[oi + 2] = Math.floor(hi / 4096);
   return true;
 }
 
