@@ -99,30 +99,33 @@ function getGeneratorTable(): Float64Array {
 
 const selX = fp5.create();
 const selU = fp5.create();
+const masks = new Int32Array(ROW);
 
 /**
- * Selects digit·(row base) from a table row without secret-dependent branches or indexes: every entry is read
- * and merged under a mask, and u is multiplied by −1 or 1 for the sign. Digit 0 yields the affine neutral (0, 0).
+ * Selects digit·(row base) from a table row without secret-dependent branches or indexes: a mask per entry is
+ * −1 for the wanted entry and 0 otherwise, every entry is read and OR-ed in under its mask, and u is multiplied
+ * by −1 or 1 for the sign. Digit 0 matches no entry and yields the affine neutral (0, 0).
  */
 function selectConstantTime(table: Float64Array, row: number, digit: number): void {
   const sign = digit >> 31; // −1 or 0
-  const magnitude = (digit ^ sign) - sign;
-  const wanted = magnitude - 1;
-  selX.fill(0);
-  selU.fill(0);
-  let at = row * ROW * AFFINE;
+  const wanted = ((digit ^ sign) - sign) - 1;
   for (let j = 0; j < ROW; j++) {
     const m = wanted - j;
-    const mask = -(((m | -m) >>> 31) ^ 1) | 0; // −1 when m = 0, else 0
-    for (let l = 0; l < fp5.FP5_SIZE; l++) {
-      // Table limbs are integers within int32, so the bitwise merge is exact.
-      selX[l] = selX[l]! ^ ((selX[l]! ^ table[at + l]!) & mask);
-      selU[l] = selU[l]! ^ ((selU[l]! ^ table[at + fp5.FP5_SIZE + l]!) & mask);
-    }
-    at += AFFINE;
+    masks[j] = -(((m | -m) >>> 31) ^ 1); // −1 when m = 0, else 0
   }
+  const base = row * ROW * AFFINE;
   const factor = 1 + 2 * sign;
-  for (let l = 0; l < fp5.FP5_SIZE; l++) selU[l] = selU[l]! * factor;
+  for (let l = 0; l < fp5.FP5_SIZE; l++) {
+    // Table limbs are integers within int32, so the bitwise merge is exact.
+    let x = 0, u = 0;
+    for (let j = 0, at = base + l; j < ROW; j++, at += AFFINE) {
+      const mask = masks[j]!;
+      x |= table[at]! & mask;
+      u |= table[at + fp5.FP5_SIZE]! & mask;
+    }
+    selX[l] = x;
+    selU[l] = u * factor;
+  }
 }
 
 /** o = k·G for a scalar 0 ≤ k < n (used with secret scalars). */
@@ -135,6 +138,7 @@ export function mulGenerator(o: Point, k: bigint): void {
     addAffine(o, o, selX, selU);
   }
   digits.fill(0);
+  masks.fill(0);
   selX.fill(0);
   selU.fill(0);
 }
