@@ -89,7 +89,7 @@ export function copyPoint(o: Point, p: Point): void {
   o.t.set(p.t);
 }
 
-/** o = a·(c·X) for a small integer c, reduced; a may be up to 2^12 reduced elements summed. */
+/** o = a·(c·X) for 0 < c ≤ 16·263, reduced; a may be up to 4 reduced elements summed (limbs stay below 2^45). */
 function mulSmallX(o: Fp5, a: Fp5, c: number): void {
   // a·X = (3·a4, a0, a1, a2, a3) since X^5 = 3.
   const c3 = 3 * c;

@@ -166,16 +166,6 @@ export function setBigInt(o: Float64Array, oi: number, value: bigint): void {
   o[oi + 2] = Number(v >> 44n);
 }
 
-/** Writes a non-negative safe integer (below 2^53, hence below p) as canonical limbs without going through bigint. */
-export function setSmall(o: Float64Array, oi: number, value: number): void {
-  const l0 = value % RADIX;
-  const rest = (value - l0) * INV_RADIX;
-  const l1 = rest % RADIX;
-  o[oi] = l0;
-  o[oi + 1] = l1;
-  o[oi + 2] = (rest - l1) * INV_RADIX;
-}
-
 /** Writes the canonical value of a reduced element as two 32-bit words into `words[0]` (low) and `words[1]`. */
 function canonicalWords(a: Float64Array, ai: number, words: Float64Array): void {
   const l0 = a[ai]!, l1 = a[ai + 1]!, l2 = a[ai + 2]!;

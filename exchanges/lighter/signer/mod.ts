@@ -12,6 +12,21 @@
  * });
  * // POST /api/v1/sendTx with tx_type = signed.txType and tx_info = signed.txInfo
  * ```
+ *
+ * Every signature draws a fresh nonce from `crypto.getRandomValues` (rejection-sampled, so unbiased). The
+ * `unsafeFixedNonce` option exists for known-answer tests only.
+ *
+ * Where this module deliberately differs from lighter-go / poseidon_crypto:
+ * - Verification is stricter: s or e ≥ n, and public keys or hashes with a coefficient ≥ p, are rejected
+ *   (upstream reduces them). Signatures produced here are always canonical, so Lighter accepts them.
+ * - A private key that is zero modulo the group order is refused; upstream would sign with it.
+ * - Integer fields are checked against their Go types (uint8, int16, uint32, int64) before `Validate()`'s rules;
+ *   numbers must be safe integers and larger values are passed as bigint.
+ * - An auth token deadline must not be negative.
+ *
+ * Kept as upstream, although odd: `AccountIndex` −1 is accepted and hashed as the uint64 2^64 − 1; a
+ * CancelAllOrders may use `ApiKeyIndex` 255; attributes given with their nil value (e.g. `cancelAllMarketIndex`
+ * 255) appear in `tx_info` but leave the hash unchanged.
  * @module
  */
 

@@ -157,6 +157,9 @@ function absorb(input: Float64Array, count: number): Float64Array {
  * to `numOutputs` canonical field elements.
  */
 export function hashNToMNoPad(input: readonly bigint[], numOutputs: number): bigint[] {
+  if (!Number.isInteger(numOutputs) || numOutputs < 1) {
+    throw new RangeError(`Poseidon2 sponge needs a positive output count, got ${numOutputs}`);
+  }
   const s = absorb(limbsOf(input), input.length);
   const out: bigint[] = [];
   for (;;) {
