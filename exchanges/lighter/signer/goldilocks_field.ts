@@ -124,51 +124,51 @@ export function normalize(a: Float64Array, off: number): void {
  */
 export function mul(
   o: Float64Array,
-  oi: number,
+  oOff: number,
   a: Float64Array,
-  ai: number,
+  aOff: number,
   b: Float64Array,
-  bi: number,
+  bOff: number,
 ): void {
-  const a0 = a[ai]!, a1 = a[ai + 1]!, a2 = a[ai + 2]!;
-  const b0 = b[bi]!, b1 = b[bi + 1]!, b2 = b[bi + 2]!;
-  reduceColumns(o, oi, a0 * b0, a0 * b1 + a1 * b0, a0 * b2 + a1 * b1 + a2 * b0, a1 * b2 + a2 * b1, a2 * b2);
+  const a0 = a[aOff]!, a1 = a[aOff + 1]!, a2 = a[aOff + 2]!;
+  const b0 = b[bOff]!, b1 = b[bOff + 1]!, b2 = b[bOff + 2]!;
+  reduceColumns(o, oOff, a0 * b0, a0 * b1 + a1 * b0, a0 * b2 + a1 * b1 + a2 * b0, a1 * b2 + a2 * b1, a2 * b2);
 }
 
 /** o = a². Same input bound as {@linkcode mul} (a multiple of r up to 12). */
-export function square(o: Float64Array, oi: number, a: Float64Array, ai: number): void {
-  const a0 = a[ai]!, a1 = a[ai + 1]!, a2 = a[ai + 2]!;
+export function square(o: Float64Array, oOff: number, a: Float64Array, aOff: number): void {
+  const a0 = a[aOff]!, a1 = a[aOff + 1]!, a2 = a[aOff + 2]!;
   const d0 = 2 * a0;
-  reduceColumns(o, oi, a0 * a0, d0 * a1, d0 * a2 + a1 * a1, 2 * a1 * a2, a2 * a2);
+  reduceColumns(o, oOff, a0 * a0, d0 * a1, d0 * a2 + a1 * a1, 2 * a1 * a2, a2 * a2);
 }
 
 /** o = a^(2^n) by n squarings. */
-export function expPowerOf2(o: Float64Array, oi: number, a: Float64Array, ai: number, n: number): void {
-  o[oi] = a[ai]!;
-  o[oi + 1] = a[ai + 1]!;
-  o[oi + 2] = a[ai + 2]!;
-  for (let i = 0; i < n; i++) square(o, oi, o, oi);
+export function expPowerOf2(o: Float64Array, oOff: number, a: Float64Array, aOff: number, n: number): void {
+  o[oOff] = a[aOff]!;
+  o[oOff + 1] = a[aOff + 1]!;
+  o[oOff + 2] = a[aOff + 2]!;
+  for (let i = 0; i < n; i++) square(o, oOff, o, oOff);
 }
 
 /** Copies one element. */
-export function copy(o: Float64Array, oi: number, a: Float64Array, ai: number): void {
-  o[oi] = a[ai]!;
-  o[oi + 1] = a[ai + 1]!;
-  o[oi + 2] = a[ai + 2]!;
+export function copy(o: Float64Array, oOff: number, a: Float64Array, aOff: number): void {
+  o[oOff] = a[aOff]!;
+  o[oOff + 1] = a[aOff + 1]!;
+  o[oOff + 2] = a[aOff + 2]!;
 }
 
 /** Writes the residue of an arbitrary bigint as canonical limbs. */
-export function setBigInt(o: Float64Array, oi: number, value: bigint): void {
+export function setBigInt(o: Float64Array, oOff: number, value: bigint): void {
   let v = value % GOLDILOCKS_ORDER;
   if (v < 0n) v += GOLDILOCKS_ORDER;
-  o[oi] = Number(v & 0x3fffffn);
-  o[oi + 1] = Number((v >> 22n) & 0x3fffffn);
-  o[oi + 2] = Number(v >> 44n);
+  o[oOff] = Number(v & 0x3fffffn);
+  o[oOff + 1] = Number((v >> 22n) & 0x3fffffn);
+  o[oOff + 2] = Number(v >> 44n);
 }
 
 /** Writes the canonical value of a reduced element as two 32-bit words into `words[0]` (low) and `words[1]`. */
-function canonicalWords(a: Float64Array, ai: number, words: Float64Array): void {
-  const l0 = a[ai]!, l1 = a[ai + 1]!, l2 = a[ai + 2]!;
+function canonicalWords(a: Float64Array, aOff: number, words: Float64Array): void {
+  const l0 = a[aOff]!, l1 = a[aOff + 1]!, l2 = a[aOff + 2]!;
   let lo = l0 + (l1 % 1024) * RADIX;
   let hi = Math.floor(l1 / 1024) + l2 * 4096;
   // value = lo + hi·2^32 with small overflows; fold hi with 2^64 ≡ 2^32 − 1 until both words are in range.
@@ -192,23 +192,23 @@ function canonicalWords(a: Float64Array, ai: number, words: Float64Array): void 
 const scratchWords = new Float64Array(2);
 
 /** Canonical value in [0, p) of a reduced element. */
-export function canonicalBigInt(a: Float64Array, ai: number): bigint {
-  canonicalWords(a, ai, scratchWords);
+export function canonicalBigInt(a: Float64Array, aOff: number): bigint {
+  canonicalWords(a, aOff, scratchWords);
   return BigInt(scratchWords[0]!) + (BigInt(scratchWords[1]!) << 32n);
 }
 
 /** Rewrites a reduced element in place as the canonical limbs of its value in [0, p). */
-export function canonicalize(a: Float64Array, ai: number): void {
-  canonicalWords(a, ai, scratchWords);
+export function canonicalize(a: Float64Array, aOff: number): void {
+  canonicalWords(a, aOff, scratchWords);
   const lo = scratchWords[0]!, hi = scratchWords[1]!;
-  a[ai] = lo % RADIX;
-  a[ai + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
-  a[ai + 2] = Math.floor(hi / 4096);
+  a[aOff] = lo % RADIX;
+  a[aOff + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
+  a[aOff + 2] = Math.floor(hi / 4096);
 }
 
 /** Writes the canonical value of a reduced element as 8 little-endian bytes at `bytes[at..at+8)`. */
-export function writeCanonicalLe(bytes: Uint8Array, at: number, a: Float64Array, ai: number): void {
-  canonicalWords(a, ai, scratchWords);
+export function writeCanonicalLe(bytes: Uint8Array, at: number, a: Float64Array, aOff: number): void {
+  canonicalWords(a, aOff, scratchWords);
   const lo = scratchWords[0]!, hi = scratchWords[1]!;
   bytes[at] = lo & 0xff;
   bytes[at + 1] = (lo >>> 8) & 0xff;
@@ -224,19 +224,19 @@ export function writeCanonicalLe(bytes: Uint8Array, at: number, a: Float64Array,
  * Reads 8 little-endian bytes as canonical limbs. Returns false, writing nothing, when the value is not below p
  * (a non-canonical encoding).
  */
-export function readCanonicalLe(o: Float64Array, oi: number, bytes: Uint8Array, at: number): boolean {
+export function readCanonicalLe(o: Float64Array, oOff: number, bytes: Uint8Array, at: number): boolean {
   const lo = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
   const hi = (bytes[at + 4]! | (bytes[at + 5]! << 8) | (bytes[at + 6]! << 16) | (bytes[at + 7]! << 24)) >>> 0;
   if (hi === 0xffffffff && lo !== 0) return false;
-  o[oi] = lo % RADIX;
-  o[oi + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
-  o[oi + 2] = Math.floor(hi / 4096);
+  o[oOff] = lo % RADIX;
+  o[oOff + 1] = Math.floor(lo * INV_RADIX) + (hi % 4096) * 1024;
+  o[oOff + 2] = Math.floor(hi / 4096);
   return true;
 }
 
 /** True when the element is ≡ 0 (mod p). */
-export function isZero(a: Float64Array, ai: number): boolean {
-  canonicalWords(a, ai, scratchWords);
+export function isZero(a: Float64Array, aOff: number): boolean {
+  canonicalWords(a, aOff, scratchWords);
   return scratchWords[0] === 0 && scratchWords[1] === 0;
 }
 
@@ -246,9 +246,9 @@ const inv = new Float64Array(9 * LIMBS);
  * o = a^(p−2), the inverse of a, or 0 when a ≡ 0. Same addition chain as upstream `InverseOrZero`
  * (p − 2 = 2^64 − 2^32 − 1).
  */
-export function inverseOrZero(o: Float64Array, oi: number, a: Float64Array, ai: number): void {
+export function inverseOrZero(o: Float64Array, oOff: number, a: Float64Array, aOff: number): void {
   const X = 0, T2 = 3, T3 = 6, T6 = 9, T12 = 12, T24 = 15, T30 = 18, T31 = 21, T = 24;
-  copy(inv, X, a, ai);
+  copy(inv, X, a, aOff);
   square(inv, T2, inv, X);
   mul(inv, T2, inv, T2, inv, X); // x^3
   square(inv, T3, inv, T2);
@@ -266,7 +266,7 @@ export function inverseOrZero(o: Float64Array, oi: number, a: Float64Array, ai: 
   expPowerOf2(inv, T, inv, T31, 32);
   mul(inv, T, inv, T, inv, T31); // x^(2^63 − 2^32 + 2^31 − 1)
   square(inv, T, inv, T);
-  mul(o, oi, inv, T, inv, X); // x^(2^64 − 2^32 − 1) = x^(p − 2)
+  mul(o, oOff, inv, T, inv, X); // x^(2^64 − 2^32 − 1) = x^(p − 2)
 }
 
 /** a^e mod p for bigint values (used off the hot path). */

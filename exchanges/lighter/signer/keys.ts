@@ -42,8 +42,6 @@ function decodeHex(hex: string, what: string): Uint8Array {
   return bytes;
 }
 
-const inspectSymbols = [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")];
-
 /**
  * A Lighter API private key: a scalar 0 < sk < n of the ECgFp5 group. The scalar is kept in a private field;
  * `toString`, `toJSON` and console inspection print a redacted form, and only {@linkcode exportHex} reveals it.
@@ -57,9 +55,6 @@ export class LighterPrivateKey {
       throw new LighterKeyError("Invalid Lighter private key: the key is zero modulo the group order");
     }
     this.#secret = secret;
-    for (const symbol of inspectSymbols) {
-      Object.defineProperty(this, symbol, { value: () => this.toString(), enumerable: false });
-    }
   }
 
   /**
@@ -141,6 +136,16 @@ export class LighterPrivateKey {
 
   /** Redacted JSON form. */
   toJSON(): string {
+    return this.toString();
+  }
+
+  /** Redacted form for `Deno.inspect` and `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** Redacted form for Node's `util.inspect`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
 }

@@ -243,9 +243,9 @@ export function square(o: Fp5, a: Fp5): void {
   );
 }
 
-/** o = a·s where s is a Goldilocks element at `s[si..si+3)`; a up to 12 reduced elements summed. */
-export function mulBase(o: Fp5, a: Fp5, s: Float64Array, si: number): void {
-  for (let i = 0; i < FP5_SIZE; i += 3) gl.mul(o, i, a, i, s, si);
+/** o = a·s where s is a Goldilocks element at `s[sOff..sOff+3)`; a up to 12 reduced elements summed. */
+export function mulBase(o: Fp5, a: Fp5, s: Float64Array, sOff: number): void {
+  for (let i = 0; i < FP5_SIZE; i += 3) gl.mul(o, i, a, i, s, sOff);
 }
 
 /** o = a^(2^n) by n squarings. */
