@@ -73,10 +73,11 @@ export class TestRandom {
     return items[this.int(items.length)]!;
   }
 
-  /** A string of `length` characters from `alphabet`. */
+  /** A string of `length` characters (code points) from `alphabet`. */
   text(length: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_"): string {
+    const chars = Array.from(alphabet);
     let out = "";
-    for (let i = 0; i < length; i++) out += alphabet[this.int(alphabet.length)];
+    for (let i = 0; i < length; i++) out += chars[this.int(chars.length)];
     return out;
   }
 
