@@ -52,14 +52,19 @@ export type EdgexSide = "BUY" | "SELL";
 
 /** Headers that authenticate one V1 request or WebSocket connection. */
 export interface EdgexV1AuthHeaders {
+  /** Milliseconds since the epoch. */
   readonly "X-edgeX-Api-Timestamp": string;
+  /** 128 hex digits r ‖ s. */
   readonly "X-edgeX-Api-Signature": string;
 }
 
 /** A signed V1 request: the exact text that was signed, its hash, and the headers to send. */
 export interface EdgexV1SignedRequest {
+  /** The exact text that was hashed. */
   readonly content: string;
+  /** keccak256(content) mod n. */
   readonly hash: bigint;
+  /** Headers to send. */
   readonly headers: EdgexV1AuthHeaders;
 }
 
@@ -93,14 +98,23 @@ export function edgexClientOrderNonce(clientOrderId: string): bigint {
 
 /** The raw StarkEx limit-order-with-fees fields, in venue integer units. */
 export interface StarkExLimitOrder {
+  /** Asset sold (collateral for a BUY). */
   readonly assetIdSell: bigint;
+  /** Asset bought (synthetic for a BUY). */
   readonly assetIdBuy: bigint;
+  /** Fee asset (the collateral). */
   readonly assetIdFee: bigint;
+  /** Amount sold, in the sold asset's resolution (64 bits). */
   readonly amountSell: bigint;
+  /** Amount bought (64 bits). */
   readonly amountBuy: bigint;
+  /** Maximum fee, in collateral resolution (64 bits). */
   readonly amountFee: bigint;
+  /** First 32 bits of sha256(clientOrderId). */
   readonly nonce: bigint;
+  /** The account id (64 bits). */
   readonly positionId: bigint;
+  /** Expiry in whole hours since the epoch (32 bits). */
   readonly expirationHours: bigint;
 }
 
@@ -147,9 +161,11 @@ export function starkExLimitOrderHash(order: StarkExLimitOrder): bigint {
 
 /** A limit order as the bot describes it, plus the market's StarkEx parameters from `getMetaData`. */
 export interface EdgexV1LimitOrderInput {
+  /** BUY or SELL. */
   readonly side: EdgexSide;
   /** Limit price (for a market order: the worst acceptable price the value is computed from). */
   readonly price: DecimalInput;
+  /** Order size in base units; must be exact at the synthetic resolution. */
   readonly size: DecimalInput;
   /** Unique per order; it seeds the nonce and makes a retry idempotent. */
   readonly clientOrderId: string;
@@ -171,19 +187,27 @@ export interface EdgexV1LimitOrderInput {
 
 /** The signed order fields to put into the createOrder body, with the integers that were signed. */
 export interface EdgexV1SignedOrder {
+  /** The StarkEx order hash that was signed. */
   readonly orderHash: bigint;
   /** 128 hex digits r ‖ s. */
   readonly l2Signature: string;
+  /** Decimal nonce. */
   readonly l2Nonce: string;
   /** price × size, with the digits of both (`"1000.000"` for 100000.0 × 0.01), as the Python SDK writes it. */
   readonly l2Value: string;
+  /** The size as sent. */
   readonly l2Size: string;
   /** Whole quote units. */
   readonly l2LimitFee: string;
+  /** The signed expiry in ms, as sent. */
   readonly l2ExpireTime: string;
+  /** size × synthetic resolution. */
   readonly amountSynthetic: bigint;
+  /** price × size × collateral resolution. */
   readonly amountCollateral: bigint;
+  /** l2LimitFee × collateral resolution. */
   readonly amountFee: bigint;
+  /** floor(l2ExpireTime / 3 600 000). */
   readonly expirationHours: bigint;
 }
 
@@ -215,11 +239,17 @@ function positive(value: ExactDecimal, field: string, shown: DecimalInput): Exac
 
 /** Amounts shared by V1 and V2 orders: exact scaled size and value, and the ceiling fee. */
 export interface EdgexOrderAmounts {
+  /** The size, exactly. */
   readonly size: ExactDecimal;
+  /** price × size, exactly. */
   readonly value: ExactDecimal;
+  /** size × synthetic resolution. */
   readonly amountSynthetic: bigint;
+  /** value × collateral resolution. */
   readonly amountCollateral: bigint;
+  /** ceil(value × feeRate), whole quote units. */
   readonly limitFee: bigint;
+  /** limitFee × collateral resolution. */
   readonly amountFee: bigint;
 }
 
@@ -261,6 +291,7 @@ export class EdgexV1Signer {
   readonly #privateKey: bigint;
 
   /**
+   * Parses the key and builds the hash and signing tables.
    * @param starkPrivateKey the account's L2 key as hex (the EdgeX UI exports it without `0x`)
    * @throws InvalidFieldError if the key is malformed (the key itself is never in the message)
    */

@@ -32,15 +32,21 @@ import type { DecimalInput } from "../stark/fixed_point.ts";
 
 /** Headers of a V2 authenticated request (the SDK's names, without `Api-` except on the key). */
 export interface EdgexV2AuthHeaders {
+  /** The API key. */
   readonly "X-edgeX-Api-Key": string;
+  /** The API passphrase. */
   readonly "X-edgeX-Passphrase": string;
+  /** Hex HMAC-SHA256 of the signed text. */
   readonly "X-edgeX-Signature": string;
+  /** Milliseconds since the epoch. */
   readonly "X-edgeX-Timestamp": string;
 }
 
 /** A signed V2 request: the exact text that was signed and the headers to send. */
 export interface EdgexV2SignedRequest {
+  /** The exact text that was signed. */
   readonly content: string;
+  /** Headers to send. */
   readonly headers: EdgexV2AuthHeaders;
 }
 
@@ -54,8 +60,11 @@ export interface EdgexV2SignedWebSocket extends EdgexV2SignedRequest {
 
 /** API credentials of a V2 account (API Management → Perps V2). */
 export interface EdgexV2Credentials {
+  /** API key. */
   readonly apiKey: string;
+  /** API secret; never shown in errors. */
   readonly apiSecret: string;
+  /** API passphrase. */
   readonly passphrase: string;
 }
 
@@ -78,7 +87,10 @@ export class EdgexV2RequestSigner {
   readonly #passphrase: string;
   readonly #key: Uint8Array;
 
-  /** @throws InvalidFieldError if a credential is empty (its value is never in the message) */
+  /**
+   * Keeps the key and passphrase and derives the HMAC key; the secret itself is not kept.
+   * @throws InvalidFieldError if a credential is empty (its value is never in the message)
+   */
   constructor(credentials: EdgexV2Credentials) {
     for (const field of ["apiKey", "apiSecret", "passphrase"] as const) {
       if (credentials[field] === "") {
@@ -158,17 +170,23 @@ export const EDGEX_V2_ORDER_TYPES: TypedDataTypes = {
 
 /** The V2 domain parameters from `getMetaData.global` (`nativeChainId` or `chainId`, `contractAddress`). */
 export interface EdgexV2Domain {
+  /** `global.nativeChainId` (or `chainId`). */
   readonly chainId: bigint | number | string;
+  /** `global.contractAddress`. */
   readonly verifyingContract: string;
 }
 
 /** A V2 limit order and its market parameters. */
 export interface EdgexV2LimitOrderInput {
+  /** BUY or SELL. */
   readonly side: EdgexSide;
   /** Limit price, or the worst acceptable price of a market order. */
   readonly price: DecimalInput;
+  /** Order size; must be exact at the contract resolution. */
   readonly size: DecimalInput;
+  /** Unique per order; seeds the nonce. */
   readonly clientOrderId: string;
+  /** The account id (uint64). */
   readonly accountId: string | bigint;
   /** The body's `expireTime` in ms; the signature carries it in whole seconds. */
   readonly expireTimeMs: number | bigint;
@@ -190,11 +208,17 @@ export interface EdgexV2SignedOrder {
   readonly digest: string;
   /** 130 hex digits r ‖ s ‖ v, without `0x`. */
   readonly l2Signature: string;
+  /** Decimal nonce. */
   readonly l2Nonce: string;
+  /** price × size, with the digits of both. */
   readonly l2Value: string;
+  /** The size as sent. */
   readonly l2Size: string;
+  /** ceil(price × size × feeRate), whole quote units. */
   readonly l2LimitFee: string;
+  /** The body's `expireTime` in ms. */
   readonly expireTime: string;
+  /** expireTime + 8 days, in ms (the SDK's rule). */
   readonly l2ExpireTime: string;
   /** The typed data that was signed. */
   readonly typedData: TypedData;
@@ -224,6 +248,7 @@ export class EdgexV2OrderSigner {
   };
 
   /**
+   * Parses the key and derives its address.
    * @param signerPrivateKey the SDK signer key (64 hex digits, with or without `0x`)
    * @param domain chain id and contract address from metadata
    */

@@ -23,6 +23,12 @@ export class TypedDataError extends Error {
   /** The refused field's path. */
   readonly field: string;
 
+  /**
+   * Builds the message `Invalid <field> <shown>: <reason>`.
+   * @param field the refused field's path
+   * @param shown the value as it may be shown
+   * @param reason what is wrong
+   */
   constructor(field: string, shown: string, reason: string, options?: ErrorOptions) {
     super(`Invalid ${field} ${shown}: ${reason}`, options);
     this.name = "TypedDataError";
@@ -32,7 +38,9 @@ export class TypedDataError extends Error {
 
 /** One member of a struct type, e.g. `{ name: "nonce", type: "uint256" }`. */
 export interface TypedDataField {
+  /** Member name. */
   readonly name: string;
+  /** Member type (`uint256`, `address`, a struct name, `T[]` …). */
   readonly type: string;
 }
 
@@ -51,18 +59,27 @@ export type TypedDataValue =
 
 /** The EIP-712 domain. Only the fields present are part of the domain type, in this order. */
 export interface TypedDataDomain {
+  /** Name of the signing domain. */
   readonly name?: string;
+  /** Version of the signing domain. */
   readonly version?: string;
+  /** EIP-155 chain id. */
   readonly chainId?: bigint | number | string;
+  /** Contract that verifies the signature. */
   readonly verifyingContract?: string;
+  /** 32-byte disambiguating salt. */
   readonly salt?: string | Uint8Array;
 }
 
 /** A complete typed-data request. */
 export interface TypedData {
+  /** The signing domain. */
   readonly domain: TypedDataDomain;
+  /** Struct definitions. */
   readonly types: TypedDataTypes;
+  /** The struct the message is. */
   readonly primaryType: string;
+  /** The message value. */
   readonly message: { readonly [member: string]: TypedDataValue };
 }
 

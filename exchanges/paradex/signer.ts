@@ -56,9 +56,11 @@ export interface ParadexOrderInput {
   readonly signatureTimestampMs: number | bigint;
   /** Market symbol, e.g. `ETH-USD-PERP`. */
   readonly market: string;
+  /** BUY (signed as 1) or SELL (2). */
   readonly side: ParadexSide;
   /** `LIMIT`, `MARKET`, `STOP_LIMIT`, …; types ending in `MARKET` sign price 0. */
   readonly orderType: string;
+  /** Order size in base units, at most 8 decimals. */
   readonly size: DecimalInput;
   /** Required for limit types; must be absent or zero for market types. */
   readonly price?: DecimalInput;
@@ -66,18 +68,23 @@ export interface ParadexOrderInput {
 
 /** The signed fields of a modification: the new order fields and the id of the order being modified. */
 export interface ParadexModifyOrderInput extends ParadexOrderInput {
+  /** The id of the order being modified (decimal). */
   readonly id: string;
 }
 
 /** The `/auth` request: issue and expiry times in seconds since the epoch. */
 export interface ParadexAuthInput {
+  /** Issue time, seconds since the epoch (`PARADEX-TIMESTAMP`). */
   readonly timestamp: number;
+  /** Expiry, seconds since the epoch (`PARADEX-SIGNATURE-EXPIRATION`). */
   readonly expiration: number;
 }
 
 /** A signed message: the hash and the header/body value `["r","s"]`. */
 export interface ParadexSignedMessage {
+  /** The message hash that was signed. */
   readonly hash: bigint;
+  /** `["r","s"]` in decimal: the `PARADEX-STARKNET-SIGNATURE` header or the body's `signature`. */
   readonly signature: string;
 }
 
@@ -190,6 +197,7 @@ export class ParadexSigner {
   readonly #messages: StarkMessageHasher;
 
   /**
+   * Parses the key, builds the hash and signing tables, and hashes the domain and account once.
    * @param options.privateKey the L2 (Stark) private key, hex; never shown in errors
    * @param options.account the account address (with a subkey: the main account's address)
    * @param options.starknetChainId `starknet_chain_id` from system config, or {@linkcode PARADEX_CHAINS}

@@ -7,8 +7,11 @@ import { poseidonHashMany } from "@scure/starknet";
 
 /** A Cairo ByteArray: full 31-byte words, then the last partial word and its length in bytes. */
 export interface CairoByteArray {
+  /** Full 31-byte words, big-endian. */
   readonly data: readonly bigint[];
+  /** The last, partial word (may be 0). */
   readonly pendingWord: bigint;
+  /** Bytes in the pending word, 0 to 30. */
   readonly pendingWordLength: number;
 }
 

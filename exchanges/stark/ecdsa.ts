@@ -34,7 +34,9 @@ export const STARK_GENERATOR: AffinePoint = {
 
 /** A Stark ECDSA signature. */
 export interface StarkSignature {
+  /** The x coordinate of the nonce point, modulo n. */
   readonly r: bigint;
+  /** The proof scalar. */
   readonly s: bigint;
 }
 

@@ -12,6 +12,7 @@ export class InvalidFieldError extends Error {
   readonly field: string;
 
   /**
+   * Builds the message `Invalid <field> <shown>: <reason>`.
    * @param field name of the refused field
    * @param shown the refused value as it may be shown (never a secret)
    * @param reason what is wrong with it
@@ -25,6 +26,7 @@ export class InvalidFieldError extends Error {
 
 /** A value is outside the range its field allows (negative, not below the Stark prime, wider than its bits). */
 export class FieldRangeError extends InvalidFieldError {
+  /** See {@linkcode InvalidFieldError}. */
   constructor(field: string, shown: string, reason: string, options?: ErrorOptions) {
     super(field, shown, reason, options);
     this.name = "FieldRangeError";
@@ -33,6 +35,7 @@ export class FieldRangeError extends InvalidFieldError {
 
 /** A decimal amount has more fractional digits than the venue's resolution can represent exactly. */
 export class AmountPrecisionError extends InvalidFieldError {
+  /** See {@linkcode InvalidFieldError}. */
   constructor(field: string, shown: string, reason: string, options?: ErrorOptions) {
     super(field, shown, reason, options);
     this.name = "AmountPrecisionError";

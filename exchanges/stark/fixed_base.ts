@@ -10,7 +10,9 @@ import { addAffine, fromAffine, type JacobianPoint, toAffine, toAffineBatch } fr
 
 /** An affine point. */
 export interface AffinePoint {
+  /** x coordinate. */
   readonly x: bigint;
+  /** y coordinate. */
   readonly y: bigint;
 }
 

@@ -9,12 +9,17 @@
 import { Decimal } from "decimal.js";
 import { AmountPrecisionError, FieldRangeError, InvalidFieldError, showValue } from "./errors.ts";
 
-/** A decimal amount as text (`"0.01"`) or a decimal.js value. Floats are not accepted: they are not exact. */
+/**
+ * A decimal amount as text (`"0.01"`) or a decimal.js value (the project's money Decimal is a clone of it).
+ * Floats are not accepted: they are not exact.
+ */
 export type DecimalInput = string | Decimal;
 
 /** A non-negative decimal: `units / 10^scale`. */
 export interface ExactDecimal {
+  /** Count of 10^-scale units. */
   readonly units: bigint;
+  /** Number of fractional digits. */
   readonly scale: number;
 }
 

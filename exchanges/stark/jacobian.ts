@@ -15,8 +15,11 @@ const P = FIELD_PRIME;
 
 /** A mutable Jacobian point: affine (x/z², y/z³), or infinity when z = 0. Coordinates are kept in [0, p). */
 export interface JacobianPoint {
+  /** X (affine x = X/Z²). */
   x: bigint;
+  /** Y (affine y = Y/Z³). */
   y: bigint;
+  /** Z; 0 for the point at infinity. */
   z: bigint;
 }
 

@@ -25,7 +25,9 @@ import { pedersen, pedersenFold, pedersenHashOnElements } from "./pedersen.ts";
  * those followed by `*` for an array.
  */
 export interface StarkTypeMember {
+  /** Member name. */
   readonly name: string;
+  /** Member type. */
   readonly type: string;
 }
 
@@ -37,14 +39,19 @@ export type StarkTypedValue = FeltInput | boolean | readonly StarkTypedValue[] |
 
 /** A struct value: member name → value. */
 export interface StarkTypedStruct {
+  /** Member values by name. */
   readonly [member: string]: StarkTypedValue;
 }
 
 /** A complete SNIP-12 revision 0 message, in the JSON shape starknet.js and the venues use. */
 export interface StarkTypedDataV0 {
+  /** Struct definitions, including `StarkNetDomain`. */
   readonly types: StarkTypes;
+  /** The struct the message is. */
   readonly primaryType: string;
+  /** The `StarkNetDomain` value {name, chainId, version}. */
   readonly domain: StarkTypedStruct;
+  /** The message value. */
   readonly message: StarkTypedStruct;
 }
 
@@ -203,7 +210,11 @@ export class FeltStructHasher {
   readonly #members: number;
   readonly #start: bigint;
 
-  /** @param typeName struct name, @param memberNames member names in signing order (all of type felt) */
+  /**
+   * Hashes the type once.
+   * @param typeName struct name
+   * @param memberNames member names in signing order (all of type felt)
+   */
   constructor(typeName: string, memberNames: readonly string[]) {
     this.typeHash = typeHash({ [typeName]: memberNames.map((name) => ({ name, type: "felt" })) }, typeName);
     this.#members = memberNames.length;
@@ -226,7 +237,11 @@ export class FeltStructHasher {
 export class StarkMessageHasher {
   readonly #state: bigint;
 
-  /** @param domainHash the domain's struct hash, @param account the signing account address */
+  /**
+   * Hashes the prefix once.
+   * @param domainHash the domain's struct hash
+   * @param account the signing account address
+   */
   constructor(domainHash: bigint, account: bigint) {
     this.#state = pedersenFold(0n, [
       STARKNET_MESSAGE_PREFIX,
