@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Decimal } from "decimal.js";
 import { keccak256, sha256, toUtf8Bytes } from "ethers";
-import { pedersen as scurePedersen } from "@scure/starknet";
+import { getPublicKey, pedersen as scurePedersen, verify as scureVerify } from "@scure/starknet";
 import {
   edgexClientOrderNonce,
   type EdgexV1LimitOrderInput,
@@ -27,6 +27,7 @@ interface V1Vectors {
   orderHashBuy: string;
   orderHashSell: string;
   orderSigBuy: string;
+  orderSigBuyVerifies: boolean;
   authContent: string;
   authKeccakRaw: string;
   authHashModN: string;
@@ -46,7 +47,8 @@ interface V1PostVectors {
 const v = loadTestdata<V1Vectors>("edgex_v1.json");
 const post = loadTestdata<V1PostVectors>("edgex_v1_post.json");
 // The EdgeX SDK tests' key.
-const signer = new EdgexV1Signer("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+const KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const signer = new EdgexV1Signer(KEY);
 
 // BTCUSD on mainnet (contract 10000001) and USD collateral, as in the spec's vector.
 const BTC_ORDER: EdgexV1LimitOrderInput = {
@@ -90,6 +92,13 @@ Deno.test("limit orders reproduce the BUY and SELL hashes and the BUY signature"
     [buy.amountSynthetic, buy.amountCollateral, buy.amountFee, buy.expirationHours],
     [100000000n, 1000000000n, 1000000n, 482570n],
   );
+});
+
+Deno.test("the vector's BUY order signature verifies (orderSigBuyVerifies)", () => {
+  const sig = parseEdgexStarkSignature(v.orderSigBuy);
+  assert.equal(verifyStarkSignature(sig, BigInt(v.orderHashBuy), signer.publicKey), v.orderSigBuyVerifies);
+  assert.ok(scureVerify(v.orderSigBuy, v.orderHashBuy.slice(2), getPublicKey(KEY)));
+  assert.ok(!verifyStarkSignature(sig, BigInt(v.orderHashSell), signer.publicKey));
 });
 
 Deno.test("request signatures reproduce the GET, POST and WebSocket vectors", () => {

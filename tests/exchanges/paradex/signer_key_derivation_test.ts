@@ -12,9 +12,11 @@ import {
 } from "../../../exchanges/paradex/signer_key_derivation.ts";
 import { PARADEX_CHAINS } from "../../../exchanges/paradex/signer.ts";
 import { hashTypedData, TypedDataError } from "../../../exchanges/evm/eip712.ts";
+import { starknetKeccak } from "../../../exchanges/stark/typed_data.ts";
 import { loadTestdata, SEED, TestRandom } from "../stark/testdata.ts";
 
 interface Vectors {
+  constructorCalldata: string[];
   l1Address: string;
   starkKeyTypedDataHash: string;
   starkKeyEthSignature: string;
@@ -50,6 +52,14 @@ Deno.test("deriveParadexKey reproduces the paradex-py vector step by step", () =
   assert.equal(key.publicKey, BigInt(v.l2PublicKey));
   assert.equal(key.publicKey, BigInt(min.l2PublicKey));
   assert.equal(paradexAccountAddress(key.publicKey, CLASSES), BigInt(v.l2Address));
+  // The constructor calldata behind that address: implementation, selector("initialize"), 2, signer, guardian.
+  assert.deepEqual(v.constructorCalldata.map(BigInt), [
+    BigInt(CLASSES.accountClassHash),
+    starknetKeccak("initialize"),
+    2n,
+    key.publicKey,
+    0n,
+  ]);
 });
 
 Deno.test("the STARK Key typed data is the one the SDK signs", () => {

@@ -134,6 +134,20 @@ Deno.test("orders reproduce the vectors on testnet and mainnet", () => {
   assert.equal(main.signature, min.order_mainnet_sig);
 });
 
+Deno.test("the vector signatures verify with starknet.js, as the vectors' flags state", () => {
+  const fullPublicKey = ec.starkCurve.getPublicKey(hex64(BigInt(min.l2PrivateKey)));
+  const pairs: [string, string][] = [
+    [sjs.onboardingMessageHash, sjs.onboardingSignature],
+    [sjs.authMessageHash, sjs.authSignature],
+    [sjs.orderMessageHash, sjs.orderSignature],
+  ];
+  for (const [hash, wire] of pairs) {
+    const { r, s } = parseParadexSignature(wire);
+    assert.ok(ec.starkCurve.verify(new ec.starkCurve.Signature(r, s), hex64(BigInt(hash)), fullPublicKey));
+    assert.ok(verifyStarkSignature({ r, s }, BigInt(hash), testnet.publicKey));
+  }
+});
+
 Deno.test("ModifyOrder reproduces the vector", () => {
   const signed = testnet.signModifyOrder({ ...BTC_SELL, id: "1700000000000123456" });
   assert.equal(hashHex(signed.hash), min.modify_order);
