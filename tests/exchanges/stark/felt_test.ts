@@ -52,7 +52,7 @@ Deno.test("checkBits accepts exactly [0, 2^bits)", () => {
   assert.throws(() => checkBits(-1n, 32, "nonce"), FieldRangeError);
 });
 
-Deno.test("hex helpers", () => {
+Deno.test("hex integers and hex formatting", () => {
   assert.equal(parseHexInteger("0x2540be400", "r"), 10n ** 10n);
   assert.equal(parseHexInteger("f4240", "r"), 10n ** 6n);
   assert.throws(() => parseHexInteger("0x", "syntheticAssetId"), /syntheticAssetId/);

@@ -1,5 +1,5 @@
 /**
- * Shared helpers of the Stark, EVM, Paradex and EdgeX signer tests: vector loading and a seeded random
+ * Shared by the Stark, EVM, Paradex and EdgeX signer tests: vector loading and a seeded random
  * source for the differential tests against the oracle libraries.
  *
  * The seed is printed and can be fixed with `STARK_TEST_SEED=<n>` to replay a failure.
