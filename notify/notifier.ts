@@ -1,0 +1,82 @@
+/**
+ * Notifications: a fan-out over channels that never throws into the bot and never waits longer than its
+ * timeout.
+ * @module
+ */
+import type { Redactor } from "../bot/redact.ts";
+import { LarkChannel } from "./lark.ts";
+import { TelegramChannel } from "./telegram.ts";
+
+/** One notification channel. `send` may throw; the {@link Notifier} contains it. */
+export interface Channel {
+  readonly name: string;
+  send(text: string, signal: AbortSignal): Promise<void>;
+}
+
+/** Anything that can deliver a message to the user. */
+export interface Notify {
+  /** Sends to every channel; resolves when all have answered, failed, or timed out. Never rejects. */
+  notify(text: string): Promise<void>;
+}
+
+/** Production hosts of the notification channels (the list the binary may connect to). */
+export const NOTIFY_HOSTS = ["api.telegram.org", "www.feishu.cn"] as const;
+
+/** Fan-out notifier. */
+export class Notifier implements Notify {
+  readonly channels: readonly Channel[];
+  readonly #timeoutMs: number;
+  readonly #onFailure: (message: string) => void;
+  readonly #redactor: Redactor | undefined;
+
+  constructor(
+    channels: readonly Channel[],
+    options: { timeoutMs?: number; onFailure?: (message: string) => void; redactor?: Redactor } = {},
+  ) {
+    this.channels = channels;
+    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#onFailure = options.onFailure ?? (() => {});
+    this.#redactor = options.redactor;
+  }
+
+  /**
+   * Builds the channels configured in the environment: Telegram (`TELEGRAM_BOT_TOKEN` + `TELEGRAM_CHAT_ID`)
+   * and Lark (`LARK_TOKEN`). `TELEGRAM_BASE_URL` and `LARK_BASE_URL` replace the production hosts.
+   */
+  static fromEnv(
+    env: Readonly<Record<string, string>>,
+    options: { timeoutMs?: number; onFailure?: (message: string) => void; redactor?: Redactor } = {},
+  ): Notifier {
+    const channels: Channel[] = [];
+    const token = env.TELEGRAM_BOT_TOKEN?.trim();
+    const chat = env.TELEGRAM_CHAT_ID?.trim();
+    if (token && chat) channels.push(new TelegramChannel(token, chat, env.TELEGRAM_BASE_URL?.trim() || undefined));
+    const lark = env.LARK_TOKEN?.trim();
+    if (lark) channels.push(new LarkChannel(lark, env.LARK_BASE_URL?.trim() || undefined));
+    return new Notifier(channels, options);
+  }
+
+  async notify(text: string): Promise<void> {
+    const body = this.#redactor?.redact(text) ?? text;
+    await Promise.all(this.channels.map(async (channel) => {
+      const signal = AbortSignal.timeout(this.#timeoutMs);
+      try {
+        await channel.send(body, signal);
+      } catch (e) {
+        const reason = signal.aborted ? `no answer within ${this.#timeoutMs} ms` : (e as Error).message;
+        const message = `Notification via ${channel.name} failed: ${reason}`;
+        try {
+          this.#onFailure(this.#redactor?.redact(message) ?? message);
+        } catch {
+          // A failing logger must not turn a notification failure into a crash.
+        }
+      }
+    }));
+  }
+}
+
+/** Reads a response body for an error message, bounded, without throwing. */
+export async function describeFailure(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  return `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+}
