@@ -7,7 +7,12 @@
 import { Decimal as DecimalJs } from "decimal.js";
 
 /** Decimal configured for money: 40 significant digits, ROUND_HALF_UP, no exponent notation in output. */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export const Decimal = DecimalJs.clone({
+  precision: 40,
+  rounding: DecimalJs.ROUND_HALF_UP,
+  toExpNeg: -40,
+  toExpPos: 40,
+});
 /** A Decimal value. */
 export type Decimal = InstanceType<typeof Decimal>;
 

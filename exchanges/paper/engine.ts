@@ -161,7 +161,9 @@ export class PaperEngine {
   /** Places a limit order. A repeated client id returns the order it already created (no duplicate). */
   placeLimit(req: LimitOrderRequest, now: number): { result: PlaceResult; events: OrderSnapshot[] } {
     const existing = this.#state.orders.find((o) => o.clientId === req.clientId);
-    if (existing !== undefined) return { result: { kind: "accepted", order: toSnapshot(existing) }, events: [] };
+    if (existing !== undefined) {
+      return { result: { kind: "accepted", order: toSnapshot(existing) }, events: [] };
+    }
     const problem = this.#validate(req.quantity, req.price);
     if (problem !== undefined) return { result: rejected(problem), events: [] };
     const reduceProblem = this.#reduceOnlyProblem(req.side, req.quantity, req.reduceOnly);
@@ -316,7 +318,9 @@ export class PaperEngine {
     const position = this.position();
     const reduces = side === "buy" ? position.lt(0) : position.gt(0);
     if (!reduces) return `reduce-only ${side} would not reduce position ${position}`;
-    if (quantity.gt(position.abs())) return `reduce-only quantity ${quantity} exceeds position ${position.abs()}`;
+    if (quantity.gt(position.abs())) {
+      return `reduce-only quantity ${quantity} exceeds position ${position.abs()}`;
+    }
     return undefined;
   }
 

@@ -111,7 +111,11 @@ export function stepQuote(spec: PaperMarketSpec, quote: Quote, rng: Rng, seconds
   const move = mid.mul(sigma * rng.normal());
   const spreadTicks = rng.int(1, spec.maxSpreadTicks);
   const minBid = spec.tickSize.mul(spec.maxSpreadTicks);
-  let bid = roundToMultiple(mid.plus(move).minus(spec.tickSize.mul(spreadTicks).div(2)), spec.tickSize, "nearest");
+  let bid = roundToMultiple(
+    mid.plus(move).minus(spec.tickSize.mul(spreadTicks).div(2)),
+    spec.tickSize,
+    "nearest",
+  );
   if (bid.lt(minBid)) bid = minBid;
   const ask = bid.plus(spec.tickSize.mul(spreadTicks));
   return { bid, ask, lowAsk: Decimal.min(quote.ask, ask), highBid: Decimal.max(quote.bid, bid) };

@@ -147,7 +147,9 @@ export class PaperVenue implements Venue {
     const { order, events } = this.#need().cancel(orderId, this.#opts.clock.now());
     this.#commit(events);
     if (order === undefined) {
-      return Promise.reject(new VenueRejectedError(`Cannot cancel order "${orderId}" on paper: unknown order`));
+      return Promise.reject(
+        new VenueRejectedError(`Cannot cancel order "${orderId}" on paper: unknown order`),
+      );
     }
     return Promise.resolve(order);
   }
@@ -212,7 +214,9 @@ export class PaperVenue implements Venue {
   }
 
   #need(): PaperEngine {
-    if (this.#engine === undefined) throw new VenueError("The paper venue is not connected: call connect() first");
+    if (this.#engine === undefined) {
+      throw new VenueError("The paper venue is not connected: call connect() first");
+    }
     return this.#engine;
   }
 
@@ -266,11 +270,15 @@ export class PaperVenue implements Venue {
     }
     try {
       const parsed = JSON.parse(text) as StateFile;
-      if (typeof parsed.revision !== "string" || parsed.state?.version !== 1) throw new Error("unknown format");
+      if (typeof parsed.revision !== "string" || parsed.state?.version !== 1) {
+        throw new Error("unknown format");
+      }
       return parsed;
     } catch (e) {
       throw new VenueError(
-        `The paper state file ${path} is damaged (${(e as Error).message}); delete it to start a fresh account`,
+        `The paper state file ${path} is damaged (${
+          (e as Error).message
+        }); delete it to start a fresh account`,
         { cause: e },
       );
     }
