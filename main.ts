@@ -66,8 +66,8 @@ export async function main(args: string[]): Promise<number> {
   const program = new Command()
     .name("perpbot")
     .description(
-      "Market-making / volume bot for perpetual-futures DEXs: quotes a post-only order one tick inside the\n" +
-        "touch and rests a take-profit for every fill. Venues: " + EXCHANGE_NAMES.join(", ") + ".",
+      "Market-making / volume bot for perpetual-futures DEXs: quotes a post-only order one tick inside the touch and rests a take-profit for every fill. Venues: " +
+        EXCHANGE_NAMES.join(", ") + ".",
     )
     .version(`perpbot ${VERSION}`, "-V, --version", "print the version")
     .exitOverride()

@@ -22,6 +22,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** A span in ms, printed the way {@link parseDuration} reads it (`1h30m`, `45s`, `250ms`). */
 export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`Cannot format a duration of ${ms} ms`);
   if (ms === 0) return "0s";
   const parts: string[] = [];
   let rest = ms;

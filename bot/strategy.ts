@@ -32,7 +32,8 @@ export function openPrice(direction: Side, bbo: Bbo, tick: Decimal): Decimal {
   assertUsableBook(bbo);
   if (direction === "buy") {
     const price = roundToMultiple(bbo.ask.minus(tick), tick, "down");
-    return price.gt(0) ? price : tick;
+    if (price.lte(0)) throw new InvalidBookError(`No buy price below best ask ${bbo.ask} with tick ${tick}`);
+    return price;
   }
   return roundToMultiple(bbo.bid.plus(tick), tick, "up");
 }

@@ -74,6 +74,21 @@ export interface BotLog {
 }
 
 let instances = 0;
+/** Logs open in this process; the LogTape configuration routes each one's category to its own sink. */
+const openLogs = new Map<string, TradeLog>();
+
+async function routeOpenLogs(): Promise<void> {
+  if (openLogs.size === 0) return await reset();
+  const sinks: Record<string, (record: LogRecord) => void> = {};
+  const loggers: { category: string[]; sinks: string[]; lowestLevel: LogLevel }[] = [
+    { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+  ];
+  for (const [name, log] of openLogs) {
+    sinks[name] = (record) => log.write(record);
+    loggers.push({ category: ["perpbot", name], sinks: [name], lowestLevel: "debug" });
+  }
+  await configure({ reset: true, sinks, loggers });
+}
 
 /** The activity log and the order CSV of one bot. */
 export class TradeLog implements BotLog {
@@ -85,11 +100,13 @@ export class TradeLog implements BotLog {
   readonly #activity: Deno.FsFile;
   readonly #csv: Deno.FsFile;
   readonly #encoder = new TextEncoder();
+  readonly #name: string;
   #closed = false;
 
-  private constructor(opts: TradeLogOptions, logger: Logger) {
+  private constructor(opts: TradeLogOptions, name: string) {
     this.#opts = opts;
-    this.#logger = logger;
+    this.#name = name;
+    this.#logger = getLogger(["perpbot", name]);
     this.#prefix = `[${opts.exchange.toUpperCase()}_${opts.ticker.toUpperCase()}]`;
     Deno.mkdirSync(opts.logDir, { recursive: true });
     const base = `${opts.logDir}/${logBaseName(opts.exchange, opts.ticker, opts.accountName)}`;
@@ -108,18 +125,11 @@ export class TradeLog implements BotLog {
 
   /** Opens (appending) the files and routes the `perpbot` log category to them. */
   static async open(opts: TradeLogOptions): Promise<TradeLog> {
-    const category = ["perpbot", `log${instances++}`];
-    const holder: { log?: TradeLog } = {};
-    await configure({
-      reset: true,
-      sinks: { trade: (record: LogRecord) => holder.log?.write(record) },
-      loggers: [
-        { category, sinks: ["trade"], lowestLevel: "debug" },
-        { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
-      ],
-    });
-    holder.log = new TradeLog(opts, getLogger(category));
-    return holder.log;
+    const name = `log${instances++}`;
+    const log = new TradeLog(opts, name);
+    openLogs.set(name, log);
+    await routeOpenLogs();
+    return log;
   }
 
   /** Logs one line. */
@@ -142,8 +152,11 @@ export class TradeLog implements BotLog {
   order(orderId: string, side: string, quantity: string, price: string, status: string): void {
     if (this.#closed) return;
     const ts = formatTimestamp(this.#opts.clock.now(), this.#opts.timezone, false);
-    const row = [ts, orderId, side, quantity, price, status].map(csvField).join(",");
-    this.#csv.writeSync(this.#encoder.encode(`${this.#opts.redactor.redact(row)}\n`));
+    // Redact each field before quoting: quoting doubles a `"` inside a secret, which would hide it.
+    const row = [ts, orderId, side, quantity, price, status]
+      .map((field) => csvField(this.#opts.redactor.redact(field)))
+      .join(",");
+    this.#csv.writeSync(this.#encoder.encode(`${row}\n`));
   }
 
   /** The sink: formats a record and writes it to the file and (INFO and above) the console. */
@@ -164,7 +177,8 @@ export class TradeLog implements BotLog {
     this.#csv.syncSync();
     this.#activity.close();
     this.#csv.close();
-    await reset();
+    openLogs.delete(this.#name);
+    await routeOpenLogs();
   }
 }
 

@@ -31,6 +31,13 @@ export function paperStatePath(logDir: string, ticker: string, accountName: stri
   return `${logDir}/${base}_state.json`;
 }
 
+/** Refuses, as a usage error, a venue this build cannot trade on. */
+export function requireAvailable(name: ExchangeName): void {
+  if (!AVAILABLE_EXCHANGES.has(name)) {
+    throw new ConfigError("--exchange", `${name} is not available in this version of perpbot yet; try paper`);
+  }
+}
+
 /** Builds the venue for `name`; it still has to be connected. */
 export async function createVenue(name: ExchangeName, ctx: VenueContext): Promise<Venue> {
   switch (name) {
@@ -50,9 +57,7 @@ export async function createVenue(name: ExchangeName, ctx: VenueContext): Promis
       });
     }
     default:
-      throw new ConfigError(
-        "--exchange",
-        `${name} is not available in this version of perpbot yet; try paper`,
-      );
+      requireAvailable(name);
+      throw new ConfigError("--exchange", `${name} has no venue module`);
   }
 }

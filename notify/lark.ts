@@ -3,7 +3,7 @@
  * @module
  */
 import type { Channel } from "./notifier.ts";
-import { describeFailure } from "./notifier.ts";
+import { describeFailure, errorText, withoutSecret } from "./notifier.ts";
 
 /** Production Lark webhook host. */
 export const LARK_BASE_URL = "https://www.feishu.cn";
@@ -20,6 +20,15 @@ export class LarkChannel implements Channel {
   }
 
   async send(text: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#send(text, signal);
+    } catch (e) {
+      // No cause: a fetch error quotes the URL, and the URL holds the token.
+      throw new Error(withoutSecret(errorText(e), this.#token));
+    }
+  }
+
+  async #send(text: string, signal: AbortSignal): Promise<void> {
     const response = await fetch(`${this.#base}/flow/api/trigger-webhook/${this.#token}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -27,9 +36,12 @@ export class LarkChannel implements Channel {
       signal,
     });
     if (!response.ok) throw new Error(await describeFailure(response));
-    const body = await response.json().catch(() => undefined) as { code?: number } | undefined;
-    if (body !== undefined && body.code !== undefined && body.code !== 0) {
-      throw new Error(`Lark answered code ${body.code}`);
+    const body = await response.json().catch(() => undefined) as
+      | { code?: unknown; msg?: unknown }
+      | undefined;
+    if (body !== undefined && body !== null && body.code !== undefined && body.code !== 0) {
+      const why = typeof body.msg === "string" ? `: ${body.msg.slice(0, 200)}` : "";
+      throw new Error(`Lark answered code ${String(body.code)}${why}`);
     }
   }
 }

@@ -3,7 +3,7 @@
  * timeout.
  * @module
  */
-import type { Redactor } from "../bot/redact.ts";
+import { REDACTED, type Redactor } from "../bot/redact.ts";
 import { LarkChannel } from "./lark.ts";
 import { TelegramChannel } from "./telegram.ts";
 
@@ -50,7 +50,9 @@ export class Notifier implements Notify {
     const channels: Channel[] = [];
     const token = env.TELEGRAM_BOT_TOKEN?.trim();
     const chat = env.TELEGRAM_CHAT_ID?.trim();
-    if (token && chat) channels.push(new TelegramChannel(token, chat, env.TELEGRAM_BASE_URL?.trim() || undefined));
+    if (token && chat) {
+      channels.push(new TelegramChannel(token, chat, env.TELEGRAM_BASE_URL?.trim() || undefined));
+    }
     const lark = env.LARK_TOKEN?.trim();
     if (lark) channels.push(new LarkChannel(lark, env.LARK_BASE_URL?.trim() || undefined));
     return new Notifier(channels, options);
@@ -59,17 +61,23 @@ export class Notifier implements Notify {
   async notify(text: string): Promise<void> {
     const body = this.#redactor?.redact(text) ?? text;
     await Promise.all(this.channels.map(async (channel) => {
-      const signal = AbortSignal.timeout(this.#timeoutMs);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
       try {
-        await channel.send(body, signal);
+        const sending = channel.send(body, controller.signal);
+        // A channel that ignores its signal must not hold the bot past the timeout; its late failure is dropped.
+        sending.catch(() => {});
+        await Promise.race([sending, whenAborted(controller.signal)]);
       } catch (e) {
-        const reason = signal.aborted ? `no answer within ${this.#timeoutMs} ms` : (e as Error).message;
+        const reason = controller.signal.aborted ? `no answer within ${this.#timeoutMs} ms` : errorText(e);
         const message = `Notification via ${channel.name} failed: ${reason}`;
         try {
           this.#onFailure(this.#redactor?.redact(message) ?? message);
         } catch {
           // A failing logger must not turn a notification failure into a crash.
         }
+      } finally {
+        clearTimeout(timer);
       }
     }));
   }
@@ -79,4 +87,31 @@ export class Notifier implements Notify {
 export async function describeFailure(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   return `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+}
+
+/**
+ * `text` without `secret` (raw or URL-encoded).
+ *
+ * Channels put their token in the URL, and fetch errors quote the URL; a venue may also echo it in a body. The
+ * notifier's redactor is optional, so each channel scrubs its own token.
+ */
+export function withoutSecret(text: string, secret: string): string {
+  let out = text;
+  for (const s of new Set([secret, encodeURIComponent(secret)])) {
+    if (s !== "") out = out.split(s).join(REDACTED);
+  }
+  return out;
+}
+
+/** The message of a thrown value, including a fetch failure's underlying reason. */
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const inner = e.cause instanceof Error && e.cause.message !== "" ? `: ${e.cause.message}` : "";
+  return `${e.message}${inner}`;
+}
+
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true })
+  );
 }

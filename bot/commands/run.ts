@@ -10,6 +10,7 @@ import { formatSummary } from "../summary.ts";
 import { TradeLog } from "../trade_log.ts";
 import { TradingBot } from "../trading_bot.ts";
 import { Notifier } from "../../notify/notifier.ts";
+import { requireAvailable } from "../../exchanges/factory.ts";
 import { type CommandIo, connectVenue, type EnvFileOptions, loadCommandEnv } from "./common.ts";
 
 /** Options of `run`, as typed. */
@@ -38,6 +39,7 @@ export async function runCommand(
       `simulated time is for the paper venue only, not ${config.exchange}`,
     );
   }
+  requireAvailable(config.exchange);
   const { env, settings, redactor } = loadCommandEnv(opts, io);
   const clock: Clock = opts.virtualClock ? new VirtualClock(Date.now()) : new RealClock();
   const log = await TradeLog.open({

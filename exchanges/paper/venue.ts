@@ -53,8 +53,6 @@ export class PaperVenue implements Venue {
   readonly #opts: Required<Omit<PaperVenueOptions, "statePath">> & { statePath: string | undefined };
   #engine: PaperEngine | undefined;
   #revision = "";
-  /** mtime and size of the file as this process last saw it, to skip re-reading an unchanged file. */
-  #seen = "";
   #listeners = new Set<OrderListener>();
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
@@ -79,21 +77,22 @@ export class PaperVenue implements Venue {
   }
 
   connect(): Promise<void> {
-    const spec = paperMarketSpec(this.#opts.ticker);
-    const loaded = this.#readFile();
-    if (loaded !== undefined && loaded.state.ticker === this.#opts.ticker) {
-      this.#engine = new PaperEngine(spec, loaded.state, this.#opts.fees);
-      this.#revision = loaded.revision;
-    } else {
-      this.#engine = new PaperEngine(
-        spec,
-        freshPaperState(spec, this.#opts.seed, this.#opts.clock.now()),
-        this.#opts.fees,
-      );
-      this.#save();
-    }
-    if (this.#opts.driveMarket) this.#loop = this.#runMarket();
-    return Promise.resolve();
+    return settle(() => {
+      const spec = paperMarketSpec(this.#opts.ticker);
+      const loaded = this.#readFile();
+      if (loaded !== undefined && loaded.state.ticker === this.#opts.ticker) {
+        this.#engine = new PaperEngine(spec, loaded.state, this.#opts.fees);
+        this.#revision = loaded.revision;
+      } else {
+        this.#engine = new PaperEngine(
+          spec,
+          freshPaperState(spec, this.#opts.seed, this.#opts.clock.now()),
+          this.#opts.fees,
+        );
+        this.#save();
+      }
+      if (this.#opts.driveMarket) this.#loop = this.#runMarket();
+    });
   }
 
   async close(): Promise<void> {
@@ -101,7 +100,12 @@ export class PaperVenue implements Venue {
     this.#closed = true;
     this.#stop.abort();
     await this.#loop;
-    if (this.#engine !== undefined) this.#save();
+    // Only the market driver has unsaved state (the quote); one-shot commands saved every change already,
+    // and saving their older snapshot could undo what the bot wrote since. Sync first: keep others' changes.
+    if (this.#engine !== undefined && this.#opts.driveMarket) {
+      this.#sync();
+      this.#save();
+    }
   }
 
   market(): Market {
@@ -116,42 +120,46 @@ export class PaperVenue implements Venue {
   }
 
   bbo(): Promise<Bbo> {
-    this.#sync();
-    return Promise.resolve(this.#need().quote());
+    return settle(() => {
+      this.#sync();
+      return this.#need().quote();
+    });
   }
 
   placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
-    this.#sync();
-    const { result, events } = this.#need().placeLimit(request, this.#opts.clock.now());
-    this.#commit(events);
-    return Promise.resolve(result);
+    return settle(() => {
+      this.#sync();
+      const { result, events } = this.#need().placeLimit(request, this.#opts.clock.now());
+      this.#commit(events);
+      return result;
+    });
   }
 
   placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
-    this.#sync();
-    const { order, events } = this.#need().placeMarket(request, this.#opts.clock.now());
-    this.#commit(events);
-    if (order.status === "REJECTED") {
-      return Promise.reject(
-        new VenueRejectedError(
+    return settle(() => {
+      this.#sync();
+      const { order, events } = this.#need().placeMarket(request, this.#opts.clock.now());
+      this.#commit(events);
+      if (order.status === "REJECTED") {
+        throw new VenueRejectedError(
           `Market ${request.side} ${request.quantity} rejected on paper: reduce-only=${request.reduceOnly}, ` +
             `position ${this.#need().position()}`,
-        ),
-      );
-    }
-    return Promise.resolve(order);
+        );
+      }
+      return order;
+    });
   }
 
   cancel(orderId: string): Promise<OrderSnapshot> {
-    this.#sync();
-    const { order, events } = this.#need().cancel(orderId, this.#opts.clock.now());
-    this.#commit(events);
-    if (order === undefined) {
-      return Promise.reject(
-        new VenueRejectedError(`Cannot cancel order "${orderId}" on paper: unknown order`),
-      );
-    }
-    return Promise.resolve(order);
+    return settle(() => {
+      this.#sync();
+      const { order, events } = this.#need().cancel(orderId, this.#opts.clock.now());
+      this.#commit(events);
+      if (order === undefined) {
+        throw new VenueRejectedError(`Cannot cancel order "${orderId}" on paper: unknown order`);
+      }
+      return order;
+    });
   }
 
   async cancelAll(): Promise<OrderSnapshot[]> {
@@ -162,18 +170,24 @@ export class PaperVenue implements Venue {
   }
 
   order(orderId: string): Promise<OrderSnapshot | undefined> {
-    this.#sync();
-    return Promise.resolve(this.#need().order(orderId));
+    return settle(() => {
+      this.#sync();
+      return this.#need().order(orderId);
+    });
   }
 
   openOrders(): Promise<OrderSnapshot[]> {
-    this.#sync();
-    return Promise.resolve(this.#need().openOrders());
+    return settle(() => {
+      this.#sync();
+      return this.#need().openOrders();
+    });
   }
 
   position(): Promise<Decimal> {
-    this.#sync();
-    return Promise.resolve(this.#need().position());
+    return settle(() => {
+      this.#sync();
+      return this.#need().position();
+    });
   }
 
   onOrderEvent(listener: OrderListener): Unsubscribe {
@@ -259,10 +273,8 @@ export class PaperVenue implements Venue {
     if (path === undefined) return undefined;
     let text: string;
     try {
-      const stat = Deno.statSync(path);
-      const seen = `${stat.mtime?.getTime()}/${stat.size}`;
-      if (seen === this.#seen && this.#engine !== undefined) return undefined;
-      this.#seen = seen;
+      // The revision is written first; reading it alone tells whether anyone saved since we did.
+      if (this.#engine !== undefined && peekRevision(path) === this.#revision) return undefined;
       text = Deno.readTextFileSync(path);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return undefined;
@@ -289,10 +301,32 @@ export class PaperVenue implements Venue {
     if (path === undefined || this.#engine === undefined) return;
     this.#revision = crypto.randomUUID();
     const file: StateFile = { revision: this.#revision, state: this.#engine.snapshot() };
-    const tmp = `${path}.tmp`;
+    // A temporary file per save: two processes saving at once must not write into the same one.
+    const tmp = `${path}.${this.#revision}.tmp`;
     Deno.writeTextFileSync(tmp, JSON.stringify(file));
     Deno.renameSync(tmp, path);
-    const stat = Deno.statSync(path);
-    this.#seen = `${stat.mtime?.getTime()}/${stat.size}`;
+  }
+}
+
+const REVISION_AT_START = /^\{"revision":"([^"]*)"/;
+
+/** The revision at the start of a state file, without reading the rest. */
+function peekRevision(path: string): string | undefined {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const buf = new Uint8Array(96);
+    const n = file.readSync(buf) ?? 0;
+    return REVISION_AT_START.exec(new TextDecoder().decode(buf.subarray(0, n)))?.[1];
+  } finally {
+    file.close();
+  }
+}
+
+/** Runs `work` so that a synchronous throw becomes a rejected promise, as from a real venue. */
+function settle<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (e) {
+    return Promise.reject(e);
   }
 }

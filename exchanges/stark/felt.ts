@@ -23,7 +23,8 @@ const DECIMAL = /^[0-9]+$/;
 /**
  * Converts a message value to a felt the way SNIP-12 revision 0 (starknet.js `getHex`) does, but strictly:
  * `0x…` is hex, a string of decimal digits is decimal, `""` is 0, and any other string is a Cairo short string
- * (ASCII, at most 31 characters). Negative values and values ≥ p are refused rather than wrapped.
+ * (ASCII, at most 31 characters). Negative values and values ≥ p are refused rather than wrapped. A string of
+ * spaces is a short string, as in starknet-py (paradex-py); starknet.js's `BigInt()` would read it as 0.
  * @param value the value to convert
  * @param field the name reported if the value is refused
  */
