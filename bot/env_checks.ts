@@ -431,6 +431,13 @@ export function detectEdgexMode(env: Env): EdgexMode | undefined {
   return detectMode(env, EDGEX_MODES)?.mode;
 }
 
+/** Why a variable of an incomplete mode is required: the variables that chose the mode. */
+function selectedBy<M extends string>(env: Env, spec: ModeSpec<M>): string {
+  const set = spec.vars.filter((v) => isSet(env, v));
+  const verb = set.length === 1 ? "is" : "are";
+  return `; needed because ${listNames(set)} ${verb} set, which selects ${spec.label}`;
+}
+
 /** Reports the variables of the modes that were not selected: ignored when complete, refused when partial. */
 function checkOtherModes<M extends string>(
   c: Checks,
@@ -599,7 +606,7 @@ function checkAsterV3(c: Checks, env: Env): void {
   const userText = read(env, "ASTER_USER");
   const signerText = read(env, "ASTER_SIGNER");
   const keyText = read(env, "ASTER_SIGNER_PRIVATE_KEY");
-  const partial = " (required by the V3 API wallet mode, which the other ASTER_ variables select)";
+  const partial = selectedBy(env, ASTER_MODES[0]!);
   const user = userText === undefined
     ? undefined
     : checkAddress(c, "ASTER_USER", userText, "the main wallet address");
@@ -823,7 +830,7 @@ function checkEdgex(c: Checks, env: Env): string | undefined {
 }
 
 function checkEdgexV2(c: Checks, env: Env): void {
-  const partial = " (required by the V2 API, which the other EDGEX_API_ variables select)";
+  const partial = selectedBy(env, EDGEX_MODES[0]!);
   for (
     const [v, what] of [
       ["EDGEX_API_KEY", "API key"],
@@ -1021,17 +1028,22 @@ export function formatReport(report: EnvReport): string {
   const width = Math.max(0, ...report.checks.map((c) => c.variable.length)) + 2;
   const lines = report.checks.map((c) => `${c.status.padEnd(9)}${c.variable.padEnd(width)}${c.message}`);
   const counts = countByStatus(report);
-  const venue = report.mode === undefined ? report.exchange : `${report.exchange} (${report.mode})`;
+  const notes = [
+    ...(report.mode === undefined ? [] : [`mode: ${report.mode}`]),
+    ...(counts.warning === 0 ? [] : [plural(counts.warning, "warning")]),
+  ];
+  const suffix = notes.length === 0 ? "" : ` (${notes.join("; ")})`;
   if (report.ok) {
-    const warnings = counts.warning === 0 ? "" : `, ${plural(counts.warning, "warning")}`;
-    lines.push(`OK: the ${venue} configuration is complete${warnings}`);
+    lines.push(`OK: ${report.exchange} configuration is complete${suffix}`);
   } else {
     const problems = [
-      counts.missing > 0 ? `${counts.missing} missing` : "",
-      counts.invalid > 0 ? `${counts.invalid} invalid` : "",
-    ].filter((p) => p !== "").join(", ");
+      ...(counts.missing === 0 ? [] : [`${counts.missing} missing`]),
+      ...(counts.invalid === 0 ? [] : [`${counts.invalid} invalid`]),
+    ].join(" and ");
+    const noun = counts.missing + counts.invalid === 1 ? "variable" : "variables";
     lines.push(
-      `FAILED: the ${venue} configuration has ${problems}; fix the lines marked above and run again`,
+      `FAILED: ${report.exchange} configuration has ${problems} ${noun}${suffix}; fix the lines marked ` +
+        `missing or invalid`,
     );
   }
   return lines.join("\n");
