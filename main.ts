@@ -12,6 +12,7 @@ import { runCommand, type SignalSource } from "./bot/commands/run.ts";
 import { RUN_DEFAULTS } from "./bot/config.ts";
 import { ConfigError, ExitCode, SafetyStopError } from "./bot/errors.ts";
 import { Redactor } from "./bot/redact.ts";
+import { ALL_ENV_VARS, readEnv } from "./bot/env_vars.ts";
 import { EXCHANGE_NAMES } from "./exchanges/names.ts";
 import { AuthenticationError, RateLimitError, VenueUnavailableError } from "./exchanges/venue.ts";
 
@@ -22,7 +23,7 @@ const encoder = new TextEncoder();
 
 /** Maps an error that reached the top to its exit code. */
 export function exitCodeFor(e: unknown): ExitCode {
-  if (e instanceof ConfigError) return ExitCode.Usage;
+  if (e instanceof ConfigError || e instanceof Deno.errors.NotCapable) return ExitCode.Usage;
   if (e instanceof SafetyStopError) return ExitCode.Safety;
   if (
     e instanceof VenueUnreachableError || e instanceof AuthenticationError ||
@@ -46,7 +47,8 @@ const signals: SignalSource = (handler) => {
 
 /** Runs the CLI on `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const processEnv = Deno.env.toObject();
+  // Only the variables perpbot documents: the release binary may read no others.
+  const processEnv = readEnv(ALL_ENV_VARS);
   let redactor = Redactor.fromEnv(processEnv);
   const io: CommandIo & { exit(code: number): never } = {
     env: processEnv,
@@ -205,7 +207,12 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     const code = exitCodeFor(e);
-    const message = e instanceof Error ? e.message : String(e);
+    let message = e instanceof Error ? e.message : String(e);
+    if (e instanceof Deno.errors.NotCapable) {
+      message =
+        `${message.replace(/, run again with.*$/, "")}. This build may read only .env and logs/ and ` +
+        "write only logs/ in the directory it runs in: run it from there, with the default --env-file and --log-dir";
+    }
     io.err(`perpbot: ${message}`);
     if (code === ExitCode.Unexpected && e instanceof Error && e.stack) io.err(e.stack);
     return code;

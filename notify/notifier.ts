@@ -4,8 +4,8 @@
  * @module
  */
 import { REDACTED, type Redactor } from "../bot/redact.ts";
-import { LarkChannel } from "./lark.ts";
-import { TelegramChannel } from "./telegram.ts";
+import { LARK_BASE_URL, LarkChannel } from "./lark.ts";
+import { TELEGRAM_BASE_URL, TelegramChannel } from "./telegram.ts";
 
 /** One notification channel. `send` may throw; the {@link Notifier} contains it. */
 export interface Channel {
@@ -20,7 +20,11 @@ export interface Notify {
 }
 
 /** Production hosts of the notification channels (the list the binary may connect to). */
-export const NOTIFY_HOSTS = ["api.telegram.org", "www.feishu.cn"] as const;
+export function notifyHosts(): string[] {
+  // A function, not a constant: lark.ts and telegram.ts import this module, so their constants are not
+  // initialised yet while it loads.
+  return [new URL(TELEGRAM_BASE_URL).host, new URL(LARK_BASE_URL).host];
+}
 
 /** Fan-out notifier. */
 export class Notifier implements Notify {
