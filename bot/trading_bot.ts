@@ -425,6 +425,10 @@ export class TradingBot {
     while (!this.#stop.aborted && state !== undefined && !isTerminal(state.status)) {
       let quote: Decimal;
       try {
+        // No event may mean a lost event: ask the venue before deciding to wait longer.
+        const queried = await this.#withRetry(`read order ${id}`, () => this.#venue.order(id));
+        if (queried !== undefined) state = this.#observe(queried) ?? state;
+        if (isTerminal(state.status)) break;
         quote = openPrice(this.#config.direction, await this.#bbo(), this.#market.tickSize);
       } catch (e) {
         if (!isRecoverable(e)) throw e;
@@ -571,10 +575,7 @@ export class TradingBot {
       const bbo = await this.#bbo();
       const price = target === undefined ? openPrice(side, bbo, tick) : makerGuard(side, target, bbo, tick);
       const clientId = this.#ids.next();
-      const result: PlaceResult = await this.#withRetry(
-        `place ${role === "OPEN" ? "open" : "take-profit"} order`,
-        () => this.#venue.placeLimit({ side, price, quantity, postOnly: true, reduceOnly, clientId }),
-      );
+      const result = await this.#placeOnce(role, clientId, { side, price, quantity, reduceOnly });
       if (result.kind === "accepted") {
         this.#roles.set(result.order.orderId, role);
         this.#observe(result.order);
@@ -591,6 +592,36 @@ export class TradingBot {
       );
     }
     return undefined;
+  }
+
+  /**
+   * One placement, retried with the same client id (the venue then answers with the order it already has).
+   * When every try failed without an answer, the order may still exist: it is looked up by client id among
+   * the open orders before the failure is given up, so a lost answer never leads to a second order.
+   */
+  async #placeOnce(
+    role: Role,
+    clientId: string,
+    o: { side: Side; price: Decimal; quantity: Decimal; reduceOnly: boolean },
+  ): Promise<PlaceResult> {
+    const what = `place ${role === "OPEN" ? "open" : "take-profit"} order ${clientId}`;
+    try {
+      return await this.#withRetry(
+        what,
+        () => this.#venue.placeLimit({ ...o, postOnly: true, clientId }),
+        8,
+      );
+    } catch (e) {
+      if (!(e instanceof VenueError) || !e.retriable) throw e;
+      const open = await this.#withRetry("read open orders", () => this.#venue.openOrders(), 8);
+      const found = open.find((x) => x.clientId === clientId);
+      if (found === undefined) throw e;
+      this.#log.log(
+        `[${role}] [${found.orderId}] Placement answer lost; found the order by client id`,
+        "WARNING",
+      );
+      return { kind: "accepted", order: found };
+    }
   }
 
   /**
@@ -741,10 +772,10 @@ export class TradingBot {
   }
 
   /** Retries a venue call a few times with backoff; a stop request ends the waiting, not the call. */
-  async #withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  async #withRetry<T>(what: string, fn: () => Promise<T>, attempts = 4): Promise<T> {
     return await retry(fn, {
       clock: this.#clock,
-      attempts: 4,
+      attempts,
       baseDelayMs: 500,
       maxDelayMs: 10_000,
       onRetry: (e, attempt, delayMs) =>
