@@ -425,6 +425,11 @@ export class TradingBot {
     while (!this.#stop.aborted && state !== undefined && !isTerminal(state.status)) {
       let quote: Decimal;
       try {
+        // The position check keeps its period while an order waits; a suspected mismatch ends the wait.
+        if (this.#clock.now() - this.#lastReconcile >= this.#t.reconcileMs) {
+          await this.#reconcile();
+          if (this.#mismatchStreak > 0) break;
+        }
         // No event may mean a lost event: ask the venue before deciding to wait longer.
         const queried = await this.#withRetry(`read order ${id}`, () => this.#venue.order(id));
         if (queried !== undefined) state = this.#observe(queried) ?? state;
@@ -606,10 +611,11 @@ export class TradingBot {
   ): Promise<PlaceResult> {
     const what = `place ${role === "OPEN" ? "open" : "take-profit"} order ${clientId}`;
     try {
+      // Many tries: after a lost answer the order may exist, and only the same client id finds it again.
       return await this.#withRetry(
         what,
         () => this.#venue.placeLimit({ ...o, postOnly: true, clientId }),
-        8,
+        30,
       );
     } catch (e) {
       if (!(e instanceof VenueError) || !e.retriable) throw e;
