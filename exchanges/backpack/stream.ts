@@ -1,0 +1,231 @@
+/**
+ * Backpack WebSocket streams of one market: `bookTicker.<symbol>` for best bid/ask and the signed private
+ * `account.orderUpdate.<symbol>` for order events, on one {@link ReconnectingSocket}.
+ *
+ * Subscriptions are rebuilt on every connection, so the private one is signed with a fresh timestamp:
+ * `{"method":"SUBSCRIBE","params":["account.orderUpdate.<symbol>"],"signature":[key, sig, ts, window]}` over
+ * `instruction=subscribe&timestamp=<ts>&window=<window>`. Frames arrive as `{"stream": name, "data": {...}}`.
+ * @module
+ */
+import type { Clock } from "../../bot/clock.ts";
+import { SleepAbortedError } from "../../bot/clock.ts";
+import type { BackoffOptions } from "../retry.ts";
+import { ReconnectingSocket, type SocketEvent, type WebSocketFactory } from "../socket.ts";
+import type { Bbo } from "../venue.ts";
+import { VenueDataError } from "../venue.ts";
+import { type BackpackOrderUpdate, parseBookTicker, parseOrderUpdate, parseStreamMessage } from "./parse.ts";
+import { type BackpackSigner, DEFAULT_WINDOW_MS } from "./signer.ts";
+
+/** Log levels the stream reports at. */
+export type StreamLogLevel = "debug" | "info" | "warning" | "error";
+
+/** How to build a {@link BackpackStream}. */
+export interface BackpackStreamOptions {
+  /** `wss://ws.backpack.exchange`, or a fake's address. */
+  readonly url: string;
+  readonly symbol: string;
+  readonly signer: BackpackSigner;
+  /** Timers of the socket (stale detection, backoff); must run in real time with real sockets. */
+  readonly clock: Clock;
+  /** Time of the subscription signature, ms since the epoch; default `clock.now`. */
+  readonly now?: () => number;
+  readonly windowMs?: number;
+  readonly webSocket?: WebSocketFactory;
+  /** No message for this long → reconnect, ms. */
+  readonly staleMs?: number;
+  readonly connectTimeoutMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Every order event, validated. */
+  readonly onOrder: (update: BackpackOrderUpdate) => void;
+  /** After each reconnect (the subscriptions are already sent again). */
+  readonly onReconnect?: () => void | Promise<void>;
+  /** An order update failed validation and was dropped; the venue should resynchronise by REST. */
+  readonly onBadData?: (error: VenueDataError) => void;
+  readonly log?: (level: StreamLogLevel, message: string) => void;
+}
+
+/** The stream name of the best bid/ask. */
+export function bookTickerStream(symbol: string): string {
+  return `bookTicker.${symbol}`;
+}
+
+/** The stream name of the account's order updates. */
+export function orderUpdateStream(symbol: string): string {
+  return `account.orderUpdate.${symbol}`;
+}
+
+/** The public subscription message. */
+export function publicSubscription(symbol: string): string {
+  return JSON.stringify({ method: "SUBSCRIBE", params: [bookTickerStream(symbol)] });
+}
+
+/** The signed private subscription message at `timestampMs`. */
+export function privateSubscription(
+  symbol: string,
+  signer: BackpackSigner,
+  timestampMs: number,
+  windowMs: number = DEFAULT_WINDOW_MS,
+): string {
+  return JSON.stringify({
+    method: "SUBSCRIBE",
+    params: [orderUpdateStream(symbol)],
+    signature: signer.streamSignature(timestampMs, windowMs),
+  });
+}
+
+/** The latest best bid/ask and when it arrived (socket clock, ms). */
+export interface TimedBbo {
+  readonly bbo: Bbo;
+  readonly at: number;
+}
+
+/** Book ticker and order updates of one market, reconnecting by itself. */
+export class BackpackStream {
+  readonly #opts: BackpackStreamOptions;
+  readonly #socket: ReconnectingSocket;
+  readonly #bboStream: string;
+  readonly #orderStream: string;
+  #bbo: TimedBbo | undefined;
+  readonly #bboWaiters = new Set<() => void>();
+
+  constructor(options: BackpackStreamOptions) {
+    this.#opts = options;
+    this.#bboStream = bookTickerStream(options.symbol);
+    this.#orderStream = orderUpdateStream(options.symbol);
+    this.#socket = new ReconnectingSocket({
+      url: options.url,
+      label: "backpack stream",
+      clock: options.clock,
+      onMessage: (text) => this.#onMessage(text),
+      onEvent: (e) => this.#onSocketEvent(e),
+      ...(options.onReconnect === undefined ? {} : { onReconnect: options.onReconnect }),
+      ...(options.webSocket === undefined ? {} : { webSocket: options.webSocket }),
+      ...(options.staleMs === undefined ? {} : { staleMs: options.staleMs }),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    });
+    const now = options.now ?? (() => options.clock.now());
+    this.#socket.subscribe(() => publicSubscription(options.symbol));
+    this.#socket.subscribe(() =>
+      privateSubscription(options.symbol, options.signer, Math.floor(now()), options.windowMs)
+    );
+  }
+
+  /** Starts connecting. */
+  start(): void {
+    this.#socket.start();
+  }
+
+  /** True while the socket is open. */
+  get connected(): boolean {
+    return this.#socket.connected;
+  }
+
+  /** Connections opened so far. */
+  get connections(): number {
+    return this.#socket.connections;
+  }
+
+  /** The latest best bid/ask, if any arrived. */
+  get bbo(): TimedBbo | undefined {
+    return this.#bbo;
+  }
+
+  /** Resolves with the first best bid/ask, or `undefined` after `timeoutMs` (socket clock). */
+  async waitForBbo(timeoutMs: number): Promise<Bbo | undefined> {
+    if (this.#bbo !== undefined) return this.#bbo.bbo;
+    const stop = new AbortController();
+    const wake = () => stop.abort();
+    this.#bboWaiters.add(wake);
+    try {
+      await this.#opts.clock.sleep(timeoutMs, stop.signal);
+    } catch (e) {
+      if (!(e instanceof SleepAbortedError)) throw e;
+    } finally {
+      this.#bboWaiters.delete(wake);
+    }
+    // Set by a message that arrived while waiting; the narrowing above does not see that.
+    const latest = this.#bbo as TimedBbo | undefined;
+    return latest?.bbo;
+  }
+
+  /** Closes the socket; resolves when nothing is left running. */
+  async close(): Promise<void> {
+    for (const wake of this.#bboWaiters) wake();
+    await this.#socket.close();
+  }
+
+  #onMessage(text: string): void {
+    let message;
+    try {
+      message = parseStreamMessage(text);
+    } catch (e) {
+      this.#bad(e, false);
+      return;
+    }
+    if (message.kind === "error") {
+      this.#log("error", `backpack stream error: ${message.message}`);
+      return;
+    }
+    if (message.kind === "other") return;
+    if (message.stream === this.#bboStream) {
+      try {
+        this.#bbo = { bbo: parseBookTicker(message.data, this.#opts.symbol), at: this.#opts.clock.now() };
+      } catch (e) {
+        // The previous quote ages out and bbo() falls back to REST; orders are not affected.
+        this.#bad(e, false);
+        return;
+      }
+      for (const wake of this.#bboWaiters) wake();
+    } else if (message.stream === this.#orderStream) {
+      let update: BackpackOrderUpdate;
+      try {
+        update = parseOrderUpdate(message.data);
+      } catch (e) {
+        this.#bad(e, true);
+        return;
+      }
+      this.#opts.onOrder(update);
+    }
+  }
+
+  /** Logs a dropped message; a dropped order update asks the venue to resynchronise. */
+  #bad(e: unknown, orderData: boolean): void {
+    if (!(e instanceof VenueDataError)) {
+      this.#log("error", `backpack stream handler failed: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.#log("warning", `${e.message}; message ignored`);
+    if (!orderData) return;
+    try {
+      this.#opts.onBadData?.(e);
+    } catch {
+      // The hook must not break message delivery.
+    }
+  }
+
+  #onSocketEvent(e: SocketEvent): void {
+    switch (e.type) {
+      case "open":
+        return this.#log("info", `backpack stream connected (connection ${e.connection})`);
+      case "close":
+        return this.#log("info", `backpack stream closed: code ${e.code}${e.reason ? ` (${e.reason})` : ""}`);
+      case "stale":
+        return this.#log("warning", `backpack stream silent for ${e.silentMs} ms; reconnecting`);
+      case "error":
+        return this.#log("warning", e.message);
+      case "backoff":
+        return this.#log("debug", `backpack stream reconnects in ${e.delayMs} ms (attempt ${e.attempt})`);
+      default:
+        return;
+    }
+  }
+
+  #log(level: StreamLogLevel, message: string): void {
+    try {
+      this.#opts.log?.(level, message);
+    } catch {
+      // Logging must not break the stream.
+    }
+  }
+}

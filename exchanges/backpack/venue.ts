@@ -1,0 +1,453 @@
+/**
+ * The Backpack venue: {@link BackpackClient} (REST) and {@link BackpackStream} (WebSocket) behind the
+ * {@link Venue} contract, for one `<TICKER>_USDC_PERP` market.
+ *
+ * Order events come from the private stream, merged per order so that `filled` never decreases and a finished
+ * order stays finished; duplicates are dropped. After every reconnect (and after a stream message that failed
+ * validation) the open orders are read by REST and every order whose state changed meanwhile is reported, so
+ * a fill missed while the socket was down still reaches the bot.
+ *
+ * Environment: `BACKPACK_PUBLIC_KEY`, `BACKPACK_SECRET_KEY` (base64, required), `BACKPACK_BASE_URL`,
+ * `BACKPACK_WS_URL` (default the production hosts), and for tuning `BACKPACK_WS_STALE_MS` (reconnect after
+ * this much silence, default 30000) and `BACKPACK_HTTP_TIMEOUT_MS` (per request, default 10000).
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
+import { ConfigError } from "../../bot/errors.ts";
+import { mergeSnapshot } from "../../bot/order_tracker.ts";
+import { Redactor } from "../../bot/redact.ts";
+import type { Decimal } from "../decimal.ts";
+import type { VenueContext } from "../factory.ts";
+import type { BackoffOptions } from "../retry.ts";
+import { isMultipleOf } from "../rounding.ts";
+import type { WebSocketFactory } from "../socket.ts";
+import {
+  type Bbo,
+  isTerminal,
+  type LimitOrderRequest,
+  type Market,
+  type MarketOrderRequest,
+  type OrderListener,
+  type OrderSnapshot,
+  type PlaceResult,
+  type Unsubscribe,
+  type Venue,
+  VenueError,
+  VenueRejectedError,
+  VenueUnavailableError,
+} from "../venue.ts";
+import { BackpackClient } from "./client.ts";
+import { type BackpackOrder, type BackpackOrderUpdate, perpSymbol } from "./parse.ts";
+import { BackpackSigner } from "./signer.ts";
+import { BackpackStream, type StreamLogLevel } from "./stream.ts";
+
+/** Production host names, for the release build's `--allow-net` list. */
+export const BACKPACK_HOSTS = { rest: "api.backpack.exchange", ws: "ws.backpack.exchange" } as const;
+/** Default REST base URL. */
+export const BACKPACK_DEFAULT_BASE_URL = `https://${BACKPACK_HOSTS.rest}`;
+/** Default WebSocket URL (no path). */
+export const BACKPACK_DEFAULT_WS_URL = `wss://${BACKPACK_HOSTS.ws}`;
+
+/** Default: how old the streamed best bid/ask may be before `bbo()` asks REST instead, ms. */
+export const DEFAULT_BBO_MAX_AGE_MS = 5000;
+/** Default: how long `connect()` waits for the stream's first best bid/ask, ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Finished orders remembered, so late duplicate events are recognised. */
+const FINISHED_REMEMBERED = 2000;
+/** Polls of a market order that was not final in the placement answer. */
+const MARKET_POLLS = 5;
+const MARKET_POLL_MS = 200;
+/** Least time between two resyncs caused by invalid order updates, ms (a venue sending garbage is spared). */
+const BAD_DATA_RESYNC_MS = 5000;
+
+/** How to build a {@link BackpackVenue}. */
+export interface BackpackVenueOptions {
+  readonly ticker: string;
+  /** Request timestamps and retry waits. */
+  readonly clock: Clock;
+  readonly signer: BackpackSigner;
+  readonly baseUrl?: string;
+  readonly wsUrl?: string;
+  readonly fetch?: typeof fetch;
+  readonly webSocket?: WebSocketFactory;
+  /** Socket timers (stale detection, backoff, first-quote wait); default real time. */
+  readonly socketClock?: Clock;
+  readonly redact?: (text: string) => string;
+  readonly windowMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Attempts per REST call, the first included. */
+  readonly attempts?: number;
+  readonly jitter?: () => number;
+  readonly staleMs?: number;
+  readonly bboMaxAgeMs?: number;
+  readonly connectTimeoutMs?: number;
+  readonly socketBackoff?: BackoffOptions;
+  readonly log?: (level: StreamLogLevel, message: string) => void;
+}
+
+/** Backpack perpetuals. */
+export class BackpackVenue implements Venue {
+  readonly name = "backpack";
+  readonly #opts: BackpackVenueOptions;
+  readonly #symbol: string;
+  readonly #client: BackpackClient;
+  readonly #socketClock: Clock;
+  readonly #log: (level: StreamLogLevel, message: string) => void;
+  #stream: BackpackStream | undefined;
+  #market: Market | undefined;
+  #closed = false;
+  readonly #listeners = new Set<OrderListener>();
+  /** Merged state of every order not known to be finished. */
+  readonly #working = new Map<string, OrderSnapshot>();
+  /** Merged final state of recently finished orders, oldest first. */
+  readonly #finished = new Map<string, OrderSnapshot>();
+  /** `status/filled` of the last event delivered per order, to drop duplicates. */
+  readonly #delivered = new Map<string, string>();
+  #resyncing: Promise<void> | undefined;
+  #resyncAgain = false;
+  #lastBadDataResync = Number.NEGATIVE_INFINITY;
+
+  constructor(options: BackpackVenueOptions) {
+    this.#opts = options;
+    this.#symbol = perpSymbol(options.ticker);
+    this.#socketClock = options.socketClock ?? new RealClock();
+    const logger = getLogger(["perpbot", "venue", "backpack"]);
+    // The text goes in a property, not the template, so braces in venue messages are not placeholders.
+    this.#log = options.log ?? ((level, text) => {
+      if (level === "debug") logger.debug("{text}", { text });
+      else if (level === "info") logger.info("{text}", { text });
+      else if (level === "warning") logger.warn("{text}", { text });
+      else logger.error("{text}", { text });
+    });
+    this.#client = new BackpackClient({
+      baseUrl: options.baseUrl ?? BACKPACK_DEFAULT_BASE_URL,
+      signer: options.signer,
+      clock: options.clock,
+      symbol: this.#symbol,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.redact === undefined ? {} : { redact: options.redact }),
+      ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+      ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
+      ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+      ...(options.jitter === undefined ? {} : { jitter: options.jitter }),
+    });
+  }
+
+  /** The REST client, for tools and tests. */
+  get client(): BackpackClient {
+    return this.#client;
+  }
+
+  /**
+   * Loads the market, opens the streams and waits (bounded) for the first best bid/ask; then reads the open
+   * orders, so a later resync can tell what changed.
+   * @throws UnknownMarketError when the ticker has no perpetual on Backpack
+   * @throws VenueUnavailableError when the stream cannot be opened
+   */
+  async connect(): Promise<void> {
+    if (this.#closed) throw new VenueError("The backpack venue was closed; build a new one");
+    if (this.#stream !== undefined) return;
+    this.#market = await this.#client.market(this.#opts.ticker);
+    const stream = new BackpackStream({
+      url: this.#opts.wsUrl ?? BACKPACK_DEFAULT_WS_URL,
+      symbol: this.#symbol,
+      signer: this.#opts.signer,
+      clock: this.#socketClock,
+      now: () => this.#opts.clock.now(),
+      onOrder: (u) => this.#onStreamOrder(u),
+      onReconnect: () => this.#resync("reconnect"),
+      onBadData: () => this.#resyncAfterBadData(),
+      log: this.#log,
+      ...(this.#opts.webSocket === undefined ? {} : { webSocket: this.#opts.webSocket }),
+      ...(this.#opts.windowMs === undefined ? {} : { windowMs: this.#opts.windowMs }),
+      ...(this.#opts.staleMs === undefined ? {} : { staleMs: this.#opts.staleMs }),
+      ...(this.#opts.socketBackoff === undefined ? {} : { backoff: this.#opts.socketBackoff }),
+      ...(this.#opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.#opts.connectTimeoutMs }),
+    });
+    this.#stream = stream;
+    stream.start();
+    try {
+      const timeoutMs = this.#opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const first = await stream.waitForBbo(timeoutMs);
+      if (first === undefined) {
+        if (!stream.connected) {
+          const url = this.#opts.wsUrl ?? BACKPACK_DEFAULT_WS_URL;
+          throw new VenueUnavailableError(`Cannot open the backpack stream at ${url} within ${timeoutMs} ms`);
+        }
+        // A quiet book sends no ticker: the REST book must then be readable.
+        this.#log("warning", `No best bid/ask on the backpack stream within ${timeoutMs} ms; using REST`);
+        await this.#client.depth();
+      }
+      for (const o of await this.#client.openOrders()) this.#observe(o, false);
+    } catch (e) {
+      // A failed connect leaves nothing running.
+      this.#stream = undefined;
+      await stream.close();
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const stream = this.#stream;
+    this.#stream = undefined;
+    await stream?.close();
+    await this.#resyncing?.catch(() => {});
+  }
+
+  market(): Market {
+    if (this.#market === undefined) {
+      throw new VenueError("The backpack venue is not connected: call connect() first");
+    }
+    return this.#market;
+  }
+
+  /** From the stream while it is connected and recent; from the REST book otherwise. */
+  async bbo(): Promise<Bbo> {
+    const latest = this.#stream?.bbo;
+    const maxAge = this.#opts.bboMaxAgeMs ?? DEFAULT_BBO_MAX_AGE_MS;
+    if (
+      latest !== undefined && this.#stream?.connected === true &&
+      this.#socketClock.now() - latest.at <= maxAge
+    ) {
+      return latest.bbo;
+    }
+    return await this.#client.depth();
+  }
+
+  async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
+    const m = this.market();
+    this.#checkIncrement("price", request.price, m.tickSize, "tick size");
+    this.#checkQuantity(request.quantity);
+    const result = await this.#client.placeLimit(request);
+    if (result.kind === "accepted") {
+      return { kind: "accepted", order: this.#observe(result.order as BackpackOrder, false) };
+    }
+    return result;
+  }
+
+  async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
+    this.#checkQuantity(request.quantity);
+    let order: OrderSnapshot = this.#observe(await this.#client.placeMarket(request), false);
+    // A market order is normally final in its answer; if not, its final state is read back.
+    for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
+      await this.#opts.clock.sleep(MARKET_POLL_MS);
+      const now = await this.#client.order(order.orderId);
+      if (now !== undefined) order = this.#observe(now, false);
+    }
+    return order;
+  }
+
+  async cancel(orderId: string): Promise<OrderSnapshot> {
+    return this.#observe(await this.#client.cancel(orderId), false);
+  }
+
+  async cancelAll(): Promise<OrderSnapshot[]> {
+    return (await this.#client.cancelAll()).map((o) => this.#observe(o, false));
+  }
+
+  async order(orderId: string): Promise<OrderSnapshot | undefined> {
+    const o = await this.#client.order(orderId);
+    return o === undefined ? undefined : this.#observe(o, false);
+  }
+
+  async openOrders(): Promise<OrderSnapshot[]> {
+    return (await this.#client.openOrders()).map((o) => this.#observe(o, false)).filter((o) =>
+      !isTerminal(o.status)
+    );
+  }
+
+  async position(): Promise<Decimal> {
+    return await this.#client.position();
+  }
+
+  onOrderEvent(listener: OrderListener): Unsubscribe {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #checkIncrement(name: string, value: Decimal, increment: Decimal, what: string): void {
+    if (!isMultipleOf(value, increment)) {
+      throw new VenueRejectedError(
+        `Cannot send ${name} ${value} for ${this.#symbol} to backpack: ` +
+          `not a multiple of the ${what} ${increment}`,
+      );
+    }
+  }
+
+  #checkQuantity(quantity: Decimal): void {
+    const m = this.market();
+    this.#checkIncrement("quantity", quantity, m.stepSize, "step size");
+    if (quantity.lt(m.minQuantity)) {
+      throw new VenueRejectedError(
+        `Cannot send quantity ${quantity} for ${this.#symbol} to backpack: ` +
+          `below the minimum ${m.minQuantity}`,
+      );
+    }
+  }
+
+  #onStreamOrder(update: BackpackOrderUpdate): void {
+    if (this.#closed) return;
+    const { event: _event, engineTime: _engineTime, ...snapshot } = update;
+    this.#observe(snapshot, true);
+  }
+
+  /**
+   * Merges a report into the order's known state and returns the merged state. With `deliver`, listeners get
+   * the merged state unless it equals the last one they got for that order.
+   */
+  #observe(report: OrderSnapshot, deliver: boolean): OrderSnapshot {
+    const clean = plainSnapshot(report);
+    const known = this.#working.get(clean.orderId) ?? this.#finished.get(clean.orderId);
+    const merged = mergeSnapshot(known, clean);
+    if (isTerminal(merged.status)) {
+      this.#working.delete(merged.orderId);
+      this.#finished.delete(merged.orderId);
+      this.#finished.set(merged.orderId, merged);
+      if (this.#finished.size > FINISHED_REMEMBERED) {
+        const oldest = this.#finished.keys().next().value!;
+        this.#finished.delete(oldest);
+        this.#delivered.delete(oldest);
+      }
+    } else {
+      this.#working.set(merged.orderId, merged);
+    }
+    if (deliver) {
+      const key = `${merged.status}/${merged.filled.toFixed()}`;
+      if (this.#delivered.get(merged.orderId) !== key) {
+        this.#delivered.set(merged.orderId, key);
+        for (const listener of this.#listeners) {
+          try {
+            listener(merged);
+          } catch {
+            // A listener must not break delivery to the others.
+          }
+        }
+      }
+    }
+    return merged;
+  }
+
+  /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */
+  #resyncAfterBadData(): void {
+    const now = this.#socketClock.now();
+    if (now - this.#lastBadDataResync < BAD_DATA_RESYNC_MS) return;
+    this.#lastBadDataResync = now;
+    void this.#resync("an invalid order update");
+  }
+
+  /** Reads the open orders by REST and reports every order whose state changed; one run at a time. */
+  #resync(why: string): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#resyncing !== undefined) {
+      this.#resyncAgain = true;
+      return this.#resyncing;
+    }
+    this.#resyncing = (async () => {
+      try {
+        do {
+          this.#resyncAgain = false;
+          await this.#resyncOnce(why);
+        } while (this.#resyncAgain && !this.#closed);
+      } catch (e) {
+        if (!(e instanceof SleepAbortedError)) {
+          this.#log(
+            "warning",
+            `backpack resync after ${why} failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+      } finally {
+        this.#resyncing = undefined;
+      }
+    })();
+    return this.#resyncing;
+  }
+
+  async #resyncOnce(why: string): Promise<void> {
+    this.#log("info", `backpack: reading open orders after ${why}`);
+    const before = new Set(this.#working.keys());
+    const open = await this.#client.openOrders();
+    if (this.#closed) return;
+    const openIds = new Set(open.map((o) => o.orderId));
+    for (const o of open) this.#observe(o, true);
+    // Orders that left the book while the stream was down: their final state says whether they filled.
+    for (const id of before) {
+      if (openIds.has(id) || !this.#working.has(id)) continue;
+      const final = await this.#client.order(id);
+      if (this.#closed) return;
+      if (final !== undefined) this.#observe(final, true);
+    }
+  }
+}
+
+/** The snapshot fields only (no venue extras), so merged states stay plain. */
+function plainSnapshot(o: OrderSnapshot): OrderSnapshot {
+  return {
+    orderId: o.orderId,
+    side: o.side,
+    status: o.status,
+    price: o.price,
+    quantity: o.quantity,
+    filled: o.filled,
+    ...(o.clientId === undefined ? {} : { clientId: o.clientId }),
+    ...(o.avgPrice === undefined ? {} : { avgPrice: o.avgPrice }),
+    ...(o.fee === undefined ? {} : { fee: o.fee }),
+    ...(o.reduceOnly === undefined ? {} : { reduceOnly: o.reduceOnly }),
+  };
+}
+
+function url(
+  env: Readonly<Record<string, string>>,
+  name: string,
+  fallback: string,
+  schemes: string[],
+): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
+  }
+  if (parsed.search !== "" || parsed.hash !== "") {
+    throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function positiveMs(env: Readonly<Record<string, string>>, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(name, `"${raw}" must be a whole number of milliseconds >= 1`);
+  }
+  return Number(raw);
+}
+
+/**
+ * The Backpack venue from a {@link VenueContext}: keys from `BACKPACK_PUBLIC_KEY` and `BACKPACK_SECRET_KEY`,
+ * hosts from `BACKPACK_BASE_URL` and `BACKPACK_WS_URL`.
+ * @throws ConfigError naming a missing or invalid variable
+ */
+export function createBackpackVenue(ctx: VenueContext): BackpackVenue {
+  const signer = BackpackSigner.fromEnv(ctx.env);
+  const staleMs = positiveMs(ctx.env, "BACKPACK_WS_STALE_MS");
+  const requestTimeoutMs = positiveMs(ctx.env, "BACKPACK_HTTP_TIMEOUT_MS");
+  const redactor = Redactor.fromEnv(ctx.env);
+  return new BackpackVenue({
+    ticker: ctx.ticker,
+    clock: ctx.clock,
+    signer,
+    baseUrl: url(ctx.env, "BACKPACK_BASE_URL", BACKPACK_DEFAULT_BASE_URL, ["https:", "http:"]),
+    wsUrl: url(ctx.env, "BACKPACK_WS_URL", BACKPACK_DEFAULT_WS_URL, ["wss:", "ws:"]),
+    redact: (text) => redactor.redact(text),
+    ...(staleMs === undefined ? {} : { staleMs }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+  });
+}
