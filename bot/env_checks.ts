@@ -73,7 +73,14 @@ export const VENUE_ENV_VARS: Readonly<Record<ExchangeName, readonly string[]>> =
     "EDGEX_BASE_URL",
     "EDGEX_WS_URL",
   ],
-  backpack: ["BACKPACK_PUBLIC_KEY", "BACKPACK_SECRET_KEY", "BACKPACK_BASE_URL", "BACKPACK_WS_URL"],
+  backpack: [
+    "BACKPACK_PUBLIC_KEY",
+    "BACKPACK_SECRET_KEY",
+    "BACKPACK_BASE_URL",
+    "BACKPACK_WS_URL",
+    "BACKPACK_WS_STALE_MS",
+    "BACKPACK_HTTP_TIMEOUT_MS",
+  ],
   paradex: [
     "PARADEX_L1_ADDRESS",
     "PARADEX_L2_PRIVATE_KEY",

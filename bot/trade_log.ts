@@ -87,6 +87,8 @@ async function routeOpenLogs(): Promise<void> {
     sinks[name] = (record) => log.write(record);
     loggers.push({ category: ["perpbot", name], sinks: [name], lowestLevel: "debug" });
   }
+  // Venue adapters log under ["perpbot", "venue", <name>] (reconnects, stale sockets, refused data).
+  loggers.push({ category: ["perpbot", "venue"], sinks: [...openLogs.keys()], lowestLevel: "info" });
   await configure({ reset: true, sinks, loggers });
 }
 
