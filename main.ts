@@ -13,6 +13,7 @@ import { RUN_DEFAULTS } from "./bot/config.ts";
 import { ConfigError, ExitCode, SafetyStopError } from "./bot/errors.ts";
 import { Redactor } from "./bot/redact.ts";
 import { ALL_ENV_VARS, readEnv } from "./bot/env_vars.ts";
+import { COMMIT } from "./bot/build_info.ts";
 import { EXCHANGE_NAMES } from "./exchanges/names.ts";
 import { AuthenticationError, RateLimitError, VenueUnavailableError } from "./exchanges/venue.ts";
 
@@ -71,7 +72,7 @@ export async function main(args: string[]): Promise<number> {
       "Market-making / volume bot for perpetual-futures DEXs: quotes a post-only order one tick inside the touch and rests a take-profit for every fill. Venues: " +
         EXCHANGE_NAMES.join(", ") + ".",
     )
-    .version(`perpbot ${VERSION}`, "-V, --version", "print the version")
+    .version(`perpbot ${VERSION} (commit ${COMMIT})`, "-V, --version", "print the version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({

@@ -42,8 +42,34 @@ async function main(args: string[]): Promise<number> {
       return 2;
     }
   }
+  const commit = await gitCommit();
+  const original = await Deno.readTextFile(BUILD_INFO);
+  await Deno.writeTextFile(
+    BUILD_INFO,
+    original.replace(/COMMIT: string = "[^"]*"/, `COMMIT: string = "${commit}"`),
+  );
+  try {
+    return await build(targets, commit);
+  } finally {
+    await Deno.writeTextFile(BUILD_INFO, original);
+  }
+}
+
+const BUILD_INFO = new URL("../bot/build_info.ts", import.meta.url);
+
+async function gitCommit(): Promise<string> {
+  try {
+    const out = await new Deno.Command("git", { args: ["rev-parse", "--short=12", "HEAD"], stderr: "null" })
+      .output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function build(targets: readonly string[], commit: string): Promise<number> {
   for (const target of targets) {
-    console.error(`Building ${outputPath(target)} (perpbot ${denoJson.version})`);
+    console.error(`Building ${outputPath(target)} (perpbot ${denoJson.version}, commit ${commit})`);
     const out = await new Deno.Command(Deno.execPath(), { args: compileArgs(target), stderr: "piped" })
       .output();
     if (!out.success) {

@@ -299,7 +299,7 @@ Deno.test("--version prints the version of deno.json; bare --help lists the comm
   ], 3);
   for (const [flag, r] of [["--version", long!], ["-V", short!]] as const) {
     assert.equal(r.code, 0, describeResult([flag], r));
-    assert.equal(r.stdout.trim(), `perpbot ${version}`, describeResult([flag], r));
+    assert.equal(r.stdout.trim(), `perpbot ${version} (commit source)`, describeResult([flag], r));
   }
   assert.equal(help!.code, 0, describeResult(["--help"], help!));
   for (const command of ["run", "check-position", "cancel-all", "config"]) {
