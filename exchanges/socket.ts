@@ -147,6 +147,17 @@ export class ReconnectingSocket {
     };
   }
 
+  /**
+   * Drops the open connection so that a new one is made (after the usual backoff) and every subscription is
+   * built and sent again: for a venue that refused a subscription, a fresh, re-signed attempt.
+   */
+  reconnect(reason: string): void {
+    const ws = this.#ws;
+    if (ws === undefined || !this.#open) return;
+    this.#emit({ type: "error", message: `${this.#label}: reconnecting: ${reason}` });
+    closeQuietly(ws, 4000, reason.slice(0, 120));
+  }
+
   /** Closes the connection and stops reconnecting; resolves when every timer is gone. Safe to call twice. */
   async close(): Promise<void> {
     this.#stop.abort();

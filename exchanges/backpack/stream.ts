@@ -164,7 +164,10 @@ export class BackpackStream {
       return;
     }
     if (message.kind === "error") {
-      this.#log("error", `backpack stream error: ${message.message}`);
+      // A refused subscription (the signed one fails on a skewed clock, for example) would leave the socket
+      // up without order events: start over, which signs the subscription afresh.
+      this.#log("error", `backpack stream error: ${message.message}; reconnecting`);
+      this.#socket.reconnect(`stream error: ${message.message}`);
       return;
     }
     if (message.kind === "other") return;
