@@ -5,17 +5,10 @@
  */
 import { RealClock } from "../clock.ts";
 import { ClientIds } from "../client_ids.ts";
-import { parseExchange, parseTicker } from "../config.ts";
 import { ExitCode } from "../errors.ts";
 import type { Clock } from "../clock.ts";
 import { retry } from "../../exchanges/retry.ts";
-import {
-  asUnreachable,
-  type CommandIo,
-  connectVenue,
-  type EnvFileOptions,
-  loadCommandEnv,
-} from "./common.ts";
+import { asUnreachable, type CommandIo, connectTool, type EnvFileOptions } from "./common.ts";
 
 /** Options of `cancel-all`, as typed. */
 export interface CancelAllOptions extends EnvFileOptions {
@@ -32,17 +25,7 @@ export async function cancelAllCommand(
   io: CommandIo,
   clock: Clock = new RealClock(),
 ): Promise<ExitCode> {
-  const exchange = parseExchange(opts.exchange);
-  const ticker = parseTicker(opts.ticker);
-  const { env, settings, redactor } = loadCommandEnv(opts, io);
-  const venue = await connectVenue(exchange, {
-    ticker,
-    env,
-    clock,
-    logDir: opts.logDir,
-    accountName: settings.accountName,
-    trading: false,
-  });
+  const { exchange, ticker, venue, redactor } = await connectTool(opts, io, clock);
   const lines: string[] = [];
   const report: Record<string, unknown> = { exchange, ticker, symbol: venue.market().symbol };
   const again = <T>(fn: () => Promise<T>) => retry(fn, { clock, attempts: 4, baseDelayMs: 500 });

@@ -9,13 +9,7 @@ import { positionMismatch } from "../strategy.ts";
 import { Decimal, ZERO } from "../../exchanges/decimal.ts";
 import type { Venue } from "../../exchanges/venue.ts";
 import type { Clock } from "../clock.ts";
-import {
-  asUnreachable,
-  type CommandIo,
-  connectVenue,
-  type EnvFileOptions,
-  loadCommandEnv,
-} from "./common.ts";
+import { asUnreachable, type CommandIo, connectTool, type EnvFileOptions } from "./common.ts";
 
 /** Options of `check-position`, as typed. */
 export interface CheckPositionOptions extends EnvFileOptions {
@@ -62,19 +56,12 @@ export async function checkPositionCommand(
   io: CommandIo,
   clock: Clock = new RealClock(),
 ): Promise<ExitCode> {
-  const exchange = parseExchange(opts.exchange);
-  const ticker = parseTicker(opts.ticker);
+  // Flags first: a bad value is refused before anything connects.
+  parseExchange(opts.exchange);
+  parseTicker(opts.ticker);
   const quantity = positiveDecimalFlag("--quantity", opts.quantity);
   const closeSide = closeSideOf(parseDirection(opts.direction));
-  const { env, settings, redactor } = loadCommandEnv(opts, io);
-  const venue = await connectVenue(exchange, {
-    ticker,
-    env,
-    clock,
-    logDir: opts.logDir,
-    accountName: settings.accountName,
-    trading: false,
-  });
+  const { exchange, ticker, venue, redactor } = await connectTool(opts, io, clock);
   let reading: PositionReading;
   let checks = 0;
   try {

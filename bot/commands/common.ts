@@ -4,7 +4,7 @@
  */
 import type { Clock } from "../clock.ts";
 import { type Env, loadEnv } from "../env.ts";
-import { type EnvSettings, parseEnvSettings } from "../config.ts";
+import { type EnvSettings, parseEnvSettings, parseExchange, parseTicker } from "../config.ts";
 import { Redactor } from "../redact.ts";
 import { createVenue } from "../../exchanges/factory.ts";
 import type { ExchangeName } from "../../exchanges/names.ts";
@@ -69,6 +69,29 @@ export function asUnreachable(e: unknown, what: string): unknown {
     return new VenueUnreachableError(`${what}: ${e.message}`, { cause: e });
   }
   return e;
+}
+
+/**
+ * The start of a one-shot command (`check-position`, `cancel-all`): validated venue and ticker, the loaded
+ * environment, and a connected venue that does not move the paper market.
+ */
+export async function connectTool(
+  opts: EnvFileOptions & { readonly exchange: string; readonly ticker: string; readonly logDir: string },
+  io: CommandIo,
+  clock: Clock,
+): Promise<{ exchange: ExchangeName; ticker: string; venue: Venue; redactor: Redactor }> {
+  const exchange = parseExchange(opts.exchange);
+  const ticker = parseTicker(opts.ticker);
+  const { env, settings, redactor } = loadCommandEnv(opts, io);
+  const venue = await connectVenue(exchange, {
+    ticker,
+    env,
+    clock,
+    logDir: opts.logDir,
+    accountName: settings.accountName,
+    trading: false,
+  });
+  return { exchange, ticker, venue, redactor };
 }
 
 /** Builds and connects a venue; connection failures become {@link VenueUnreachableError}. */

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { SleepAbortedError, VirtualClock } from "../../bot/clock.ts";
 import { ClientIds } from "../../bot/client_ids.ts";
-import { parseRunOptions, type RawRunOptions, type TradingConfig } from "../../bot/config.ts";
+import { parseRunOptions, type RawRunOptions, RUN_DEFAULTS, type TradingConfig } from "../../bot/config.ts";
 import { Redactor } from "../../bot/redact.ts";
 import { type BotLog, type Level, TradeLog } from "../../bot/trade_log.ts";
 import { type BotTiming, type RunResult, TradingBot } from "../../bot/trading_bot.ts";
@@ -484,19 +484,7 @@ export interface BotRun {
 const HOUR = 3_600_000;
 
 /** Defaults of the harness's runs: the CLI's, on the paper venue. */
-export const HARNESS_FLAGS: RawRunOptions = {
-  exchange: "paper",
-  ticker: "ETH",
-  quantity: "0.1",
-  takeProfit: "0.02",
-  direction: "buy",
-  maxOrders: "40",
-  waitTime: "450",
-  gridStep: "-100",
-  stopPrice: "-1",
-  pausePrice: "-1",
-  boost: false,
-};
+export const HARNESS_FLAGS: RawRunOptions = { ...RUN_DEFAULTS, exchange: "paper", boost: false };
 
 /** A simulated venue with its recorders; runs one bot after the other on it. */
 export class BotHarness {
