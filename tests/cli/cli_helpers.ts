@@ -40,7 +40,7 @@ export function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<st
 /** The `deno` command that runs `main.ts` with `args`. */
 export function cliCommand(args: readonly string[], opts: CliOptions = {}): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", ...args],
+    args: ["run", "--quiet", "--allow-all", "main.ts", ...args],
     cwd: REPO_ROOT,
     env: baseEnv(opts.env),
     clearEnv: true,

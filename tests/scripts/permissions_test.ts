@@ -7,7 +7,7 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 async function perpbot(cwd: string, args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(releasePermissions()), MAIN, ...args],
+    args: ["run", "--quiet", ...permissionFlags(releasePermissions()), MAIN, ...args],
     cwd,
     env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "", NO_COLOR: "1", ...env },
     clearEnv: true,
