@@ -193,7 +193,8 @@ export class BackpackClient {
   async #place(body: SignedParams, clientId: string, postOnly: boolean): Promise<PlaceResult> {
     return await this.#retry(async () => {
       if (this.#uncertain.has(clientId)) {
-        const existing = await this.orderByClientId(clientId);
+        // One attempt each: this whole block is already retried, and nested retries would multiply requests.
+        const existing = await this.#findByClientId(clientId, false);
         if (existing !== undefined) {
           this.#uncertain.delete(clientId);
           return { kind: "accepted", order: existing };
@@ -240,7 +241,7 @@ export class BackpackClient {
         };
       }
       if (isDuplicateClientId(err)) {
-        const existing = await this.orderByClientId(clientId);
+        const existing = await this.#findByClientId(clientId, false);
         if (existing !== undefined) {
           this.#uncertain.delete(clientId);
           return { kind: "accepted", order: existing };
@@ -328,10 +329,15 @@ export class BackpackClient {
 
   /** One order by client id: the book first, then the recent history. */
   async orderByClientId(clientId: string): Promise<BackpackOrder | undefined> {
+    return await this.#findByClientId(clientId, true);
+  }
+
+  /** {@link orderByClientId}; with `retrying` false each request is sent once (the caller retries). */
+  async #findByClientId(clientId: string, retrying: boolean): Promise<BackpackOrder | undefined> {
     const id = checkClientId(clientId);
-    const resting = await this.#lookup({ symbol: this.symbol, clientId: id });
+    const resting = await this.#lookup({ symbol: this.symbol, clientId: id }, retrying);
     if (resting !== undefined && resting.clientId === clientId) return resting;
-    const history = await this.#history({ symbol: this.symbol, limit: HISTORY_SEARCH_LIMIT });
+    const history = await this.#history({ symbol: this.symbol, limit: HISTORY_SEARCH_LIMIT }, retrying);
     const matches = history.filter((o) => o.clientId === clientId);
     return matches.find((o) => !isTerminal(o.status)) ?? matches[0];
   }
@@ -346,24 +352,24 @@ export class BackpackClient {
     return parsePosition(json, this.symbol);
   }
 
-  async #lookup(params: SignedParams): Promise<BackpackOrder | undefined> {
-    const res = await this.#retry(() =>
-      this.#send({ method: "GET", path: BACKPACK_PATHS.order, instruction: "orderQuery", params })
+  async #lookup(params: SignedParams, retrying = true): Promise<BackpackOrder | undefined> {
+    const res = await this.#maybeRetry(
+      retrying,
+      () => this.#send({ method: "GET", path: BACKPACK_PATHS.order, instruction: "orderQuery", params }),
     );
     if (res.ok) return parseOrder(res.json(), "order");
     if (isNotFound(res.status, parseApiError(res.text))) return undefined;
     throw this.#rejection(res);
   }
 
-  async #history(params: SignedParams): Promise<BackpackOrder[]> {
-    const res = await this.#retry(() =>
+  async #history(params: SignedParams, retrying = true): Promise<BackpackOrder[]> {
+    const res = await this.#maybeRetry(retrying, () =>
       this.#send({
         method: "GET",
         path: BACKPACK_PATHS.orderHistory,
         instruction: "orderHistoryQueryAll",
         params,
-      })
-    );
+      }));
     if (res.ok) return parseOrders(res.json(), this.symbol, "order history");
     if (isNotFound(res.status, parseApiError(res.text))) return [];
     throw this.#rejection(res);
@@ -386,6 +392,10 @@ export class BackpackClient {
       return e as Error;
     }
     return new VenueRejectedError(`backpack ${res.method} ${res.path} failed: HTTP ${res.status}`);
+  }
+
+  async #maybeRetry<T>(retrying: boolean, fn: () => Promise<T>): Promise<T> {
+    return retrying ? await this.#retry(fn) : await fn();
   }
 
   async #retry<T>(fn: () => Promise<T>): Promise<T> {

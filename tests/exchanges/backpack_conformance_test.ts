@@ -81,8 +81,8 @@ venueConformance({
   startBid: "150.00",
   capabilities: { socketFaults: true, httpFaults: true, fillDuringCancel: true, eventFaults: true },
   eventTimeoutMs: 4000,
-  // The adapter tries a placement 3 times, and each later try looks the client id up with 3 tries of its own:
-  // at most 7 requests of 200 ms plus about 2.25 s of backoff, under 4 s.
+  // The adapter tries a placement 3 times, each later try only looking the client id up: a few requests of
+  // 200 ms plus the backoff, well under 4 s.
   outageMs: 4000,
   setup: async () => {
     const { fake, venue } = await start();
