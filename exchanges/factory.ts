@@ -23,7 +23,7 @@ export interface VenueContext {
 }
 
 /** Venues this build can trade on. The others are accepted names that are refused with a clear message. */
-export const AVAILABLE_EXCHANGES: ReadonlySet<ExchangeName> = new Set(["paper"]);
+export const AVAILABLE_EXCHANGES: ReadonlySet<ExchangeName> = new Set(["paper", "backpack"]);
 
 /** File of the paper account for a ticker and account. */
 export function paperStatePath(logDir: string, ticker: string, accountName: string | undefined): string {
@@ -55,6 +55,10 @@ export async function createVenue(name: ExchangeName, ctx: VenueContext): Promis
         statePath: paperStatePath(ctx.logDir, ctx.ticker, ctx.accountName),
         driveMarket: ctx.trading,
       });
+    }
+    case "backpack": {
+      const { createBackpackVenue } = await import("./backpack/venue.ts");
+      return createBackpackVenue(ctx);
     }
     default:
       requireAvailable(name);

@@ -6,6 +6,7 @@
 import { ALL_ENV_VARS } from "../bot/env_vars.ts";
 import { notifyHosts } from "../notify/notifier.ts";
 import { RUN_DEFAULTS } from "../bot/config.ts";
+import { BACKPACK_HOSTS } from "../exchanges/backpack/venue.ts";
 
 /** What the binary may touch. Paths are relative: they resolve against the directory it runs in. */
 export interface PermissionSet {
@@ -17,7 +18,8 @@ export interface PermissionSet {
 
 /** Hosts of every venue this build trades on (paper needs none) and of the notification channels. */
 export function allowedHosts(): string[] {
-  return [...new Set(notifyHosts())].sort();
+  const venues = [...Object.values(BACKPACK_HOSTS)];
+  return [...new Set([...venues, ...notifyHosts()])].sort();
 }
 
 /** The release permissions: the env file and the log directory in the working directory, and no more. */

@@ -32,6 +32,7 @@ import {
   marketState,
   parseApiError,
   parseDepth,
+  parseFillFees,
   parseMarket,
   parseOrder,
   parseOrders,
@@ -49,6 +50,7 @@ export const BACKPACK_PATHS = {
   orders: "/api/v1/orders",
   position: "/api/v1/position",
   orderHistory: "/wapi/v1/history/orders",
+  fillHistory: "/wapi/v1/history/fills",
 } as const;
 
 /** How many orders of the history are searched for a client id after an uncertain placement. */
@@ -340,6 +342,17 @@ export class BackpackClient {
     const history = await this.#history({ symbol: this.symbol, limit: HISTORY_SEARCH_LIMIT }, retrying);
     const matches = history.filter((o) => o.clientId === clientId);
     return matches.find((o) => !isTerminal(o.status)) ?? matches[0];
+  }
+
+  /** The fees paid by the fills of one order, summed; `undefined` when the venue lists no fill of it. */
+  async fillFees(orderId: string): Promise<Decimal | undefined> {
+    const json = await this.#json({
+      method: "GET",
+      path: BACKPACK_PATHS.fillHistory,
+      instruction: "fillHistoryQueryAll",
+      params: { symbol: this.symbol, orderId, limit: HISTORY_SEARCH_LIMIT },
+    });
+    return parseFillFees(json, orderId);
   }
 
   /** Signed position of the market: positive long, negative short. */

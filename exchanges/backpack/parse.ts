@@ -254,6 +254,21 @@ export function parsePosition(json: unknown, symbol: string): Decimal {
   return total;
 }
 
+/**
+ * The fees of the fills of `orderId` from `GET /wapi/v1/history/fills` (an array), summed; `undefined` when
+ * the list holds no fill of that order.
+ */
+export function parseFillFees(json: unknown, orderId: string): Decimal | undefined {
+  const where = "fill history";
+  let total: Decimal | undefined;
+  array(json, where).forEach((f, i) => {
+    const o = object(f, `${where}[${i}]`);
+    if (id(o, "orderId", `${where}[${i}]`) !== orderId) return;
+    total = (total ?? ZERO).plus(decimal(o, "fee", `${where} ${orderId}`, "any"));
+  });
+  return total;
+}
+
 /** Backpack's error body `{code, message}`; fields that are not strings are left out. */
 export function parseApiError(text: string): { code?: string; message?: string } {
   let json: unknown;
@@ -355,6 +370,8 @@ export interface BackpackOrderUpdate extends OrderSnapshot {
   readonly event: string;
   /** Engine time, µs, when given. */
   readonly engineTime: number | undefined;
+  /** On a fill: the fee of this fill alone (`n`) and its trade id (`t`), when the venue sends them. */
+  readonly fill?: { readonly fee: Decimal; readonly tradeId: string };
 }
 
 /**
@@ -390,9 +407,15 @@ export function parseOrderUpdate(data: Json): BackpackOrderUpdate {
   const reduceOnly = optionalBoolean(data, "r", at);
   const avgPrice = quote !== undefined && filled.gt(0) ? quote.div(filled) : undefined;
   const engineTime = typeof data.T === "number" && Number.isFinite(data.T) ? data.T : undefined;
+  // A fee is only counted with its trade id, so a duplicated event cannot count it twice.
+  const fillFee = event === "orderFill" ? optionalDecimal(data, "n", at, "any") : undefined;
+  const tradeId = event === "orderFill" && data.t !== undefined && data.t !== null
+    ? id(data, "t", at)
+    : undefined;
   return {
     event,
     engineTime,
+    ...(fillFee === undefined || tradeId === undefined ? {} : { fill: { fee: fillFee, tradeId } }),
     orderId,
     side: side(data.S, at),
     status: consistent(s, filled, quantity),

@@ -104,6 +104,8 @@ export class BackpackVenue implements Venue {
   readonly #finished = new Map<string, OrderSnapshot>();
   /** `status/filled` of the last event delivered per order, to drop duplicates. */
   readonly #delivered = new Map<string, string>();
+  /** Fees per order, summed from the stream's fill events (REST order answers carry none). */
+  readonly #fees = new Map<string, { total: Decimal; trades: Set<string> }>();
   #resyncing: Promise<void> | undefined;
   #resyncAgain = false;
   #lastBadDataResync = Number.NEGATIVE_INFINITY;
@@ -237,6 +239,18 @@ export class BackpackVenue implements Venue {
       const now = await this.#client.order(order.orderId);
       if (now !== undefined) order = this.#observe(now, false);
     }
+    // The answer has no fee: the fills say what this order cost (boost mode reports it).
+    if (order.filled.gt(0) && order.fee === undefined) {
+      try {
+        const fee = await this.#client.fillFees(order.orderId);
+        if (fee !== undefined) order = this.#observe({ ...order, fee }, false);
+      } catch (e) {
+        this.#log(
+          "warning",
+          `backpack: no fee for market order ${order.orderId}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    }
     return order;
   }
 
@@ -290,8 +304,24 @@ export class BackpackVenue implements Venue {
 
   #onStreamOrder(update: BackpackOrderUpdate): void {
     if (this.#closed) return;
-    const { event: _event, engineTime: _engineTime, ...snapshot } = update;
-    this.#observe(snapshot, true);
+    const { event: _event, engineTime: _engineTime, fill, ...snapshot } = update;
+    const fee = fill === undefined ? undefined : this.#addFillFee(snapshot.orderId, fill.tradeId, fill.fee);
+    this.#observe(fee === undefined ? snapshot : { ...snapshot, fee }, true);
+  }
+
+  /** Adds one fill's fee to its order's total (once per trade id) and returns the total. */
+  #addFillFee(orderId: string, tradeId: string, fee: Decimal): Decimal {
+    let known = this.#fees.get(orderId);
+    if (known === undefined) {
+      known = { total: fee.mul(0), trades: new Set() };
+      this.#fees.set(orderId, known);
+      if (this.#fees.size > FINISHED_REMEMBERED) this.#fees.delete(this.#fees.keys().next().value!);
+    }
+    if (!known.trades.has(tradeId)) {
+      known.trades.add(tradeId);
+      known.total = known.total.plus(fee);
+    }
+    return known.total;
   }
 
   /**

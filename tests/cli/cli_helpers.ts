@@ -22,6 +22,10 @@ export interface CliResult {
 export interface CliOptions {
   /** Variables added to the minimal environment (PATH, HOME, the Deno cache location). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Working directory; default the repository root. */
+  readonly cwd?: string;
+  /** Permission flags of `deno run`; default `--allow-all`. */
+  readonly permissions?: readonly string[];
 }
 
 /**
@@ -40,8 +44,8 @@ export function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<st
 /** The `deno` command that runs `main.ts` with `args`. */
 export function cliCommand(args: readonly string[], opts: CliOptions = {}): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-all", "main.ts", ...args],
-    cwd: REPO_ROOT,
+    args: ["run", "--quiet", ...(opts.permissions ?? ["--allow-all"]), `${REPO_ROOT}main.ts`, ...args],
+    cwd: opts.cwd ?? REPO_ROOT,
     env: baseEnv(opts.env),
     clearEnv: true,
     stdin: "null",

@@ -697,9 +697,16 @@ export function isOpenOrder(o: OrderRecord, direction: Side): boolean {
   return o.side === direction && o.kind === "limit" && !o.reduceOnly;
 }
 
+/** What the invariant checker reads: a {@link RecordingVenue}, or a fake's own record of its orders. */
+export interface InvariantRecord {
+  readonly orders: ReadonlyMap<string, OrderRecord>;
+  readonly placements: readonly PlacementRecord[];
+  readonly cancels: readonly CancelRecord[];
+}
+
 /** Checks the invariants over everything the venue recorded, against the venue's final state `end`. */
 export function checkInvariants(
-  rec: RecordingVenue,
+  rec: InvariantRecord,
   end: VenueState,
   opts: InvariantOptions,
 ): InvariantReport {

@@ -12,6 +12,7 @@ import {
   parseApiError,
   parseBookTicker,
   parseDepth,
+  parseFillFees,
   parseMarket,
   parseOrder,
   parseOrders,
@@ -411,4 +412,28 @@ Deno.test("backpack parse: malformed order updates", () => {
     [{ r: 1 }, /r must be a boolean/],
   ];
   for (const [patch, pattern] of cases) dataError(() => parseOrderUpdate({ ...ACCEPTED, ...patch }), pattern);
+});
+
+Deno.test("backpack parse: the fee of a fill, counted only with its trade id", () => {
+  const fill = { ...ACCEPTED, e: "orderFill", X: "PartiallyFilled", z: "5", l: "5", L: "178.15" };
+  const withFee = parseOrderUpdate({ ...fill, n: "0.089075", N: "USDC", t: 4411 });
+  assert.equal(withFee.fill?.fee.toString(), "0.089075");
+  assert.equal(withFee.fill?.tradeId, "4411");
+  assert.equal(parseOrderUpdate({ ...fill, n: "0.1", t: null }).fill, undefined);
+  assert.equal(parseOrderUpdate({ ...fill, t: 4412 }).fill, undefined);
+  assert.equal(parseOrderUpdate({ ...ACCEPTED, n: "0.1", t: 4413 }).fill, undefined);
+  dataError(() => parseOrderUpdate({ ...fill, n: "NaN", t: 4414 }), /n "NaN" is not a decimal number/);
+});
+
+Deno.test("backpack parse: fill history fees summed per order", () => {
+  const fills = [
+    { orderId: "11", fee: "0.05", price: "150", quantity: "1", side: "Bid", tradeId: 1 },
+    { orderId: "12", fee: "0.5", price: "150", quantity: "1", side: "Bid", tradeId: 2 },
+    { orderId: "11", fee: "0.025", price: "150", quantity: "0.5", side: "Bid", tradeId: 3 },
+  ];
+  assert.equal(parseFillFees(fills, "11")?.toString(), "0.075");
+  assert.equal(parseFillFees(fills, "13"), undefined);
+  assert.equal(parseFillFees([], "11"), undefined);
+  dataError(() => parseFillFees([{ orderId: "11", fee: 1 }], "11"), /fee must be a decimal string/);
+  dataError(() => parseFillFees({ orderId: "11" }, "11"), /fill history/);
 });

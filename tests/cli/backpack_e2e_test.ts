@@ -1,0 +1,183 @@
+/**
+ * `perpbot run --exchange backpack`, `check-position` and `cancel-all` as a user runs them (the CLI as a
+ * subprocess with the release permissions), against the Backpack fake with faults switched on; the invariants
+ * are checked on the fake's own record of orders.
+ */
+import assert from "node:assert/strict";
+import { BACKPACK_TEST_KEY, BackpackFake } from "../fakes/backpack.ts";
+import { describeResult, runCli, withTempDir } from "./cli_helpers.ts";
+import {
+  assertCleanRun,
+  loopbackReleaseFlags,
+  readDir,
+  runAgainstFake,
+  type ScheduledFault,
+} from "./venue_e2e.ts";
+
+/** Not powers of ten: the bot must round to the market's own increments. */
+const MARKET = { ticker: "SOL", tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2", bid: "150" } as const;
+const SECRETS = [BACKPACK_TEST_KEY.secretB64, BACKPACK_TEST_KEY.seedHex];
+/** Short timeouts so the faults resolve within the run. */
+const TUNING = { BACKPACK_HTTP_TIMEOUT_MS: "500", BACKPACK_WS_STALE_MS: "1500", TIMEZONE: "UTC" };
+const COMMON = ["--exchange", "backpack", "--ticker", "SOL"];
+
+async function startFake(): Promise<BackpackFake> {
+  // The market moves only when the test moves it, so every fill is one the test chose.
+  return await BackpackFake.start({ ...MARKET, tickerIntervalMs: 250 });
+}
+
+function faults(fake: BackpackFake): ScheduledFault[] {
+  return [
+    { atMs: 2500, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
+    { atMs: 4500, what: "429 with Retry-After 1 s", inject: () => fake.rateLimit({}, 1) },
+    {
+      atMs: 6000,
+      what: "a placement applied, its answer lost",
+      inject: () => fake.loseNextPlacementAnswer(),
+    },
+    { atMs: 8000, what: "sockets open but silent", inject: () => fake.silenceSockets() },
+    {
+      atMs: 10_000,
+      what: "503 on the next placement",
+      inject: () => fake.faults.serverError({ method: "POST", path: "/api/v1/order" }),
+    },
+    {
+      atMs: 11_500,
+      what: "order events duplicated",
+      inject: () => fake.faults.events.duplicate(undefined, 3),
+    },
+    { atMs: 13_000, what: "an order event reordered", inject: () => fake.faults.events.reorder() },
+    {
+      atMs: 14_500,
+      what: "a fill event dropped",
+      inject: () => fake.faults.events.drop((e) => e.e === "orderFill"),
+    },
+    { atMs: 16_000, what: "a 5xx on any request", inject: () => fake.faults.serverError({}, 502) },
+    // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
+    { atMs: 17_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel() },
+  ];
+}
+
+Deno.test({
+  name:
+    "backpack end to end: run with faults, then check-position and cancel-all, judged by the fake's record",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const fake = await startFake();
+      try {
+        const args = [...COMMON, "--quantity", "0.4", "--take-profit", "0.05", "--wait-time", "2"];
+        const runArgs = [...args, "--max-orders", "5", "--duration", "20s"];
+        const run = await runAgainstFake({
+          fake,
+          dir,
+          env: { ...fake.env(), ...TUNING },
+          args: runArgs,
+          direction: "buy",
+          quantity: "0.4",
+          maxOrders: 5,
+          boost: false,
+          faults: faults(fake),
+          secrets: SECRETS,
+        });
+        assertCleanRun(runArgs, run);
+        assert.equal(run.injected.length, 10, run.injected.join("; "));
+        const opens = run.report.opens.map((o) =>
+          `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`
+        ).join("; ");
+        // The run traded: open orders filled (in full and in part) and were covered, take-profits filled.
+        assert.ok(run.report.pairs.length >= 3, `${run.report.pairs.length} covered fills: ${opens}`);
+        assert.ok(
+          run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
+          `no partial fill covered: ${opens}`,
+        );
+        assert.ok(
+          run.report.takeProfits.some((t) => t.status === "FILLED"),
+          `no take-profit filled: ${opens}`,
+        );
+        assert.ok(fake.requests.every((r) => r.status !== 401), "every signed request was accepted");
+        // Fees come from fill events; a duplicated event must not count twice (a dropped one is missed).
+        const fees = /Fees: (\S+)/.exec(run.result.stdout);
+        const paid = fake.fills.reduce((sum, f) => sum + Number(f.fee), 0);
+        assert.ok(fees !== null && Number(fees[1]) > 0, run.result.stdout);
+        assert.ok(Number(fees[1]) <= paid + 0.005, `summary fees ${fees[1]} > fees paid ${paid}`);
+        const csv = Object.entries(run.files).find(([name]) => name.endsWith("_orders.csv"));
+        assert.ok(csv !== undefined && csv[1].split("\n").length > 3, "the CSV has filled orders");
+
+        const opts = { cwd: dir, permissions: loopbackReleaseFlags() };
+        const checkArgs = ["check-position", ...COMMON, "--quantity", "0.4", "--json"];
+        const check = await runCli(checkArgs, opts);
+        assert.equal(check.code, 0, describeResult(checkArgs, check));
+        const verdict = JSON.parse(check.stdout);
+        assert.equal(verdict.verdict, "consistent");
+        assert.equal(verdict.position, fake.position().toString());
+
+        const resting = fake.openOrders().length;
+        assert.ok(resting > 0, "take-profits rest after the run");
+        const cancelArgs = ["cancel-all", ...COMMON, "--close-position", "--json"];
+        const cancel = await runCli(cancelArgs, opts);
+        assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
+        assert.deepEqual(fake.openOrders(), []);
+        assert.ok(fake.position().isZero(), `position ${fake.position()} after cancel-all --close-position`);
+        const again = await runCli(cancelArgs, opts);
+        assert.equal(again.code, 0, describeResult(cancelArgs, again));
+
+        const texts = [check.stdout, check.stderr, cancel.stdout, cancel.stderr, again.stdout, again.stderr];
+        texts.push(...Object.values(await readDir(`${dir}/logs`)));
+        for (const s of SECRETS) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
+      } finally {
+        await fake.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "backpack end to end: --boost closes every fill at market",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const fake = await startFake();
+      try {
+        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "16s"];
+        const run = await runAgainstFake({
+          fake,
+          dir,
+          env: { ...fake.env(), ...TUNING },
+          args: runArgs,
+          direction: "buy",
+          quantity: "0.4",
+          maxOrders: 40,
+          boost: true,
+          faults: [
+            { atMs: 3000, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
+            {
+              atMs: 5000,
+              what: "503 on the next market order",
+              inject: () =>
+                fake.faults.serverError({
+                  method: "POST",
+                  path: "/api/v1/order",
+                  where: (r) => r.body.includes('"Market"'),
+                }),
+            },
+          ],
+          secrets: SECRETS,
+        });
+        assertCleanRun(runArgs, run);
+        assert.ok(run.report.marketCloses.length >= 3, `${run.report.marketCloses.length} market closes`);
+        assert.deepEqual(run.report.takeProfits, []);
+        assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
+        // The summary tells what the volume cost: fees and net PnL of the boost cycles.
+        const line = /Boost cycles: (\d+) \| volume: (\S+) \| fees: (\S+) \| net PnL: (\S+)/.exec(
+          run.result.stdout,
+        );
+        assert.ok(line !== null, run.result.stdout);
+        assert.equal(Number(line[1]), run.report.marketCloses.length, run.result.stdout);
+        assert.ok(Number(line[3]) > 0, `boost fees ${line[3]}`);
+      } finally {
+        await fake.close();
+      }
+    }),
+});
