@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { BACKPACK_TEST_KEY, BackpackFake } from "../fakes/backpack.ts";
+import { BackendRecorder } from "../fakes/backend_recorder.ts";
+import type { InvariantReport } from "../fakes/bot_harness.ts";
 import { describeResult, runCli, withTempDir } from "./cli_helpers.ts";
 import {
   assertCleanRun,
@@ -26,7 +28,8 @@ async function startFake(): Promise<BackpackFake> {
   return await BackpackFake.start({ ...MARKET, tickerIntervalMs: 250 });
 }
 
-function faults(fake: BackpackFake): ScheduledFault[] {
+/** Faults of the first run, which ends with SIGTERM while an open order works. */
+function firstRunFaults(fake: BackpackFake): ScheduledFault[] {
   return [
     { atMs: 2500, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
     { atMs: 4500, what: "429 with Retry-After 1 s", inject: () => fake.rateLimit({}, 1) },
@@ -36,73 +39,110 @@ function faults(fake: BackpackFake): ScheduledFault[] {
       inject: () => fake.loseNextPlacementAnswer(),
     },
     { atMs: 8000, what: "sockets open but silent", inject: () => fake.silenceSockets() },
+    // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
+    { atMs: 10_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.1") },
+  ];
+}
+
+/** Faults of the second run, after the restart. */
+function secondRunFaults(fake: BackpackFake): ScheduledFault[] {
+  return [
     {
-      atMs: 10_000,
+      atMs: 2000,
       what: "503 on the next placement",
       inject: () => fake.faults.serverError({ method: "POST", path: "/api/v1/order" }),
     },
+    { atMs: 3500, what: "order events duplicated", inject: () => fake.faults.events.duplicate(undefined, 3) },
+    { atMs: 5000, what: "an order event reordered", inject: () => fake.faults.events.reorder() },
     {
-      atMs: 11_500,
-      what: "order events duplicated",
-      inject: () => fake.faults.events.duplicate(undefined, 3),
-    },
-    { atMs: 13_000, what: "an order event reordered", inject: () => fake.faults.events.reorder() },
-    {
-      atMs: 14_500,
+      atMs: 6500,
       what: "a fill event dropped",
       inject: () => fake.faults.events.drop((e) => e.e === "orderFill"),
     },
-    { atMs: 16_000, what: "a 5xx on any request", inject: () => fake.faults.serverError({}, 502) },
-    // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
-    { atMs: 17_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel() },
+    { atMs: 8000, what: "a 5xx on any request", inject: () => fake.faults.serverError({}, 502) },
   ];
+}
+
+/** A short summary of the open orders of a run, for assertion messages. */
+function describeOpens(report: InvariantReport): string {
+  return report.opens.map((o) => `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`)
+    .join("; ");
 }
 
 Deno.test({
   name:
-    "backpack end to end: run with faults, then check-position and cancel-all, judged by the fake's record",
+    "backpack end to end: run with faults, SIGTERM, restart, check-position and cancel-all, judged by the fake",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: () =>
     withTempDir(async (dir) => {
       const fake = await startFake();
+      const recorder = new BackendRecorder(fake.backend);
       try {
         const args = [...COMMON, "--quantity", "0.4", "--take-profit", "0.05", "--wait-time", "2"];
-        const runArgs = [...args, "--max-orders", "5", "--duration", "20s"];
-        const run = await runAgainstFake({
+        const common = {
           fake,
           dir,
           env: { ...fake.env(), ...TUNING },
-          args: runArgs,
           direction: "buy",
           quantity: "0.4",
           maxOrders: 5,
           boost: false,
-          faults: faults(fake),
           secrets: SECRETS,
+          recorder,
+        } as const;
+
+        // First run: stopped by SIGTERM while an open order works.
+        const firstArgs = [...args, "--max-orders", "5"];
+        const first = await runAgainstFake({
+          ...common,
+          args: firstArgs,
+          faults: firstRunFaults(fake),
+          stopWith: { signal: "SIGTERM", afterMs: 10_500 },
         });
-        assertCleanRun(runArgs, run);
-        assert.equal(run.injected.length, 10, run.injected.join("; "));
-        const opens = run.report.opens.map((o) =>
-          `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`
-        ).join("; ");
-        // The run traded: open orders filled (in full and in part) and were covered, take-profits filled.
-        assert.ok(run.report.pairs.length >= 3, `${run.report.pairs.length} covered fills: ${opens}`);
+        assertCleanRun(firstArgs, first);
+        assert.deepEqual(
+          fake.openOrders().filter((o) => o.side === "buy"),
+          [],
+          "no open order after SIGTERM",
+        );
+        assert.ok(fake.openOrders().length > 0, "take-profits stay after SIGTERM");
+
+        // Second run on the same account: it reads the venue before it places anything.
+        const restartAt = fake.requests.length;
+        const secondArgs = [...args, "--max-orders", "5", "--duration", "14s"];
+        const second = await runAgainstFake({ ...common, args: secondArgs, faults: secondRunFaults(fake) });
+        assertCleanRun(secondArgs, second);
+        const after = fake.requests.slice(restartAt);
+        const firstRead = after.findIndex((r) => r.method === "GET" && r.path === "/api/v1/orders");
+        const firstPlace = after.findIndex((r) => r.method === "POST" && r.path === "/api/v1/order");
         assert.ok(
-          run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
+          firstRead >= 0 && firstRead < firstPlace,
+          `read at ${firstRead}, first placement at ${firstPlace}`,
+        );
+        recorder.stop();
+
+        // Both runs together, as the venue saw them.
+        const report = second.report;
+        const opens = describeOpens(report);
+        assert.equal(
+          first.injected.length + second.injected.length,
+          11,
+          [...first.injected, ...second.injected].join("; "),
+        );
+        assert.ok(report.pairs.length >= 3, `${report.pairs.length} covered fills: ${opens}`);
+        assert.ok(
+          report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
           `no partial fill covered: ${opens}`,
         );
-        assert.ok(
-          run.report.takeProfits.some((t) => t.status === "FILLED"),
-          `no take-profit filled: ${opens}`,
-        );
+        assert.ok(report.takeProfits.some((t) => t.status === "FILLED"), `no take-profit filled: ${opens}`);
         assert.ok(fake.requests.every((r) => r.status !== 401), "every signed request was accepted");
         // Fees come from fill events; a duplicated event must not count twice (a dropped one is missed).
-        const fees = /Fees: (\S+)/.exec(run.result.stdout);
+        const fees = /Fees: (\S+)/.exec(second.result.stdout);
         const paid = fake.fills.reduce((sum, f) => sum + Number(f.fee), 0);
-        assert.ok(fees !== null && Number(fees[1]) > 0, run.result.stdout);
+        assert.ok(fees !== null && Number(fees[1]) > 0, second.result.stdout);
         assert.ok(Number(fees[1]) <= paid + 0.005, `summary fees ${fees[1]} > fees paid ${paid}`);
-        const csv = Object.entries(run.files).find(([name]) => name.endsWith("_orders.csv"));
+        const csv = Object.entries(second.files).find(([name]) => name.endsWith("_orders.csv"));
         assert.ok(csv !== undefined && csv[1].split("\n").length > 3, "the CSV has filled orders");
 
         const opts = { cwd: dir, permissions: loopbackReleaseFlags() };
@@ -113,8 +153,6 @@ Deno.test({
         assert.equal(verdict.verdict, "consistent");
         assert.equal(verdict.position, fake.position().toString());
 
-        const resting = fake.openOrders().length;
-        assert.ok(resting > 0, "take-profits rest after the run");
         const cancelArgs = ["cancel-all", ...COMMON, "--close-position", "--json"];
         const cancel = await runCli(cancelArgs, opts);
         assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
@@ -127,6 +165,7 @@ Deno.test({
         texts.push(...Object.values(await readDir(`${dir}/logs`)));
         for (const s of SECRETS) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
       } finally {
+        recorder.stop();
         await fake.close();
       }
     }),

@@ -53,6 +53,10 @@ export interface E2eRunOptions {
   readonly fillEveryMs?: number;
   /** Values that must appear in no output or file. */
   readonly secrets: readonly string[];
+  /** Stop the bot with this signal after `afterMs` (default: it stops on its own, `--duration`). */
+  readonly stopWith?: { readonly signal: "SIGINT" | "SIGTERM"; readonly afterMs: number };
+  /** The record to add to (a run after a restart continues the record of the run before). */
+  readonly recorder?: BackendRecorder;
 }
 
 /** What a run left behind. */
@@ -71,7 +75,7 @@ export interface E2eRunResult {
 /** Runs `perpbot run` to completion against the fake and checks the invariants on the venue's record. */
 export async function runAgainstFake(o: E2eRunOptions): Promise<E2eRunResult> {
   await writeEnvFile(`${o.dir}/.env`, Object.entries(o.env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-  const recorder = new BackendRecorder(o.fake.backend);
+  const recorder = o.recorder ?? new BackendRecorder(o.fake.backend);
   const args = ["run", ...o.args];
   const cli = spawnCli(args, { cwd: o.dir, permissions: loopbackReleaseFlags() });
   let finished = false;
@@ -84,16 +88,22 @@ export async function runAgainstFake(o: E2eRunOptions): Promise<E2eRunResult> {
   const step = new Decimal(backend.spec.stepSize);
   let tick = 0;
   const partlyFilled = new Set<string>();
+  let signalled = false;
   let nextFill = start + (o.fillEveryMs ?? 1500);
   while (!finished) {
     await new Promise((r) => setTimeout(r, 50));
     const now = Date.now();
+    if (o.stopWith !== undefined && !signalled && now - start >= o.stopWith.afterMs) {
+      signalled = true;
+      cli.child.kill(o.stopWith.signal);
+      injected.push(`${now - start} ms: ${o.stopWith.signal}`);
+    }
     while (pending.length > 0 && now - start >= pending[0]!.atMs) {
       const f = pending.shift()!;
       f.inject();
       injected.push(`${now - start} ms: ${f.what}`);
     }
-    if (now < nextFill) continue;
+    if (now < nextFill || signalled) continue;
     nextFill = now + (o.fillEveryMs ?? 1500);
     tick += 1;
     const working = backend.orders().filter((b) => !b.market && !isTerminal(b.last.status));
@@ -123,7 +133,7 @@ export async function runAgainstFake(o: E2eRunOptions): Promise<E2eRunResult> {
     }
   }
   const result = await done;
-  recorder.stop();
+  if (o.recorder === undefined) recorder.stop();
   const files = await readDir(`${o.dir}/logs`);
   const report = checkInvariants(recorder, recorder.state(), {
     direction: o.direction,
