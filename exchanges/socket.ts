@@ -36,7 +36,8 @@ const CLOSE_GRACE_MS = 2000;
 
 /** How to build a {@link ReconnectingSocket}. */
 export interface ReconnectingSocketOptions {
-  readonly url: string;
+  /** The address, or a function giving it afresh for every connection attempt (a token in the path). */
+  readonly url: string | (() => string);
   /** Named in error messages (`backpack stream`). */
   readonly label?: string;
   /** Called with every text message (binary frames are decoded as UTF-8). Must not throw. */
@@ -92,7 +93,7 @@ export class ReconnectingSocket {
     if ((options.heartbeatMs ?? 0) > 0 && options.heartbeatMessage === undefined) {
       throw new RangeError("heartbeatMs needs a heartbeatMessage");
     }
-    new URL(options.url); // a malformed URL fails here, once, instead of on every attempt
+    if (typeof options.url === "string") new URL(options.url); // a malformed URL fails here, once
     this.#opts = options;
     this.#clock = options.clock ?? new RealClock();
     this.#label = options.label ?? "websocket";
@@ -195,7 +196,8 @@ export class ReconnectingSocket {
   /** Opens one connection; `undefined` when stopped while opening. Throws when the handshake fails. */
   async #connect(): Promise<WebSocket | undefined> {
     const factory = this.#opts.webSocket ?? ((url: string) => new WebSocket(url));
-    const ws = factory(this.#opts.url);
+    const url = typeof this.#opts.url === "string" ? this.#opts.url : this.#opts.url();
+    const ws = factory(url);
     ws.binaryType = "arraybuffer";
     this.#ws = ws;
     const opened = Promise.withResolvers<boolean>();
@@ -236,7 +238,7 @@ export class ReconnectingSocket {
     }
     if (this.#ws === ws) this.#ws = undefined;
     if (this.#stop.signal.aborted) return undefined;
-    throw new Error(`cannot connect to ${this.#opts.url}: ${failure || "connection failed"}`);
+    throw new Error(`cannot connect to ${this.#shownUrl(url)}: ${failure || "connection failed"}`);
   }
 
   /** Runs one open connection until it closes; returns whether it delivered at least one message. */
@@ -368,6 +370,16 @@ export class ReconnectingSocket {
     } finally {
       timer.abort();
       outer?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** A URL built by a function may carry a token in its path: only its origin is shown. */
+  #shownUrl(url: string): string {
+    if (typeof this.#opts.url === "string") return url;
+    try {
+      return `${new URL(url).origin}/…`;
+    } catch {
+      return "(invalid URL)";
     }
   }
 
