@@ -313,6 +313,8 @@ export class AsterFake {
   readonly chainId: number;
   /** Every `ORDER_TRADE_UPDATE` produced, before faults were applied. */
   readonly orderEvents: AsterOrderEvent[] = [];
+  /** Every error answer of a handler (faults excluded): the request's `seq`, path, code and message. */
+  readonly errors: { seq: number; method: string; path: string; code: number; msg: string }[] = [];
   /** Every listen key handed out, oldest first. */
   readonly listenKeys: string[] = [];
   readonly #options: AsterFakeOptions;
@@ -598,9 +600,9 @@ export class AsterFake {
   #routes(): void {
     const s = this.server;
     const pub = (fn: (p: Params) => unknown) => (req: FakeRequest) =>
-      this.#answer(() => fn(this.#params(req)));
+      this.#answer(req, () => fn(this.#params(req)));
     const priv = (mode: AsterMode, fn: (p: Params, mode: AsterMode) => unknown) => (req: FakeRequest) =>
-      this.#answer(() => fn(mode === "v1" ? this.#authV1(req, true) : this.#authV3(req), mode));
+      this.#answer(req, () => fn(mode === "v1" ? this.#authV1(req, true) : this.#authV3(req), mode));
     for (const mode of ["v1", "v3"] as const) {
       const base = `/fapi/${mode}`;
       s.route("GET", `${base}/ping`, pub(() => ({})));
@@ -618,7 +620,7 @@ export class AsterFake {
       s.route("GET", `${accountBase}/positionRisk`, priv(mode, (p) => this.#positionRisk(p)));
       s.route("GET", `${accountBase}/balance`, priv(mode, () => this.#balance()));
       const listen = (fn: () => unknown) => (req: FakeRequest) =>
-        this.#answer(() => {
+        this.#answer(req, () => {
           if (mode === "v1") this.#authV1(req, false);
           else this.#authV3(req);
           return fn();
@@ -633,12 +635,21 @@ export class AsterFake {
     });
   }
 
-  async #answer(fn: () => unknown): Promise<Response> {
+  async #answer(req: FakeRequest, fn: () => unknown): Promise<Response> {
     try {
       const out = await fn();
       return out instanceof Response ? out : jsonResponse(out);
     } catch (e) {
-      if (e instanceof ApiError) return jsonResponse({ code: e.code, msg: e.message }, e.status);
+      if (e instanceof ApiError) {
+        this.errors.push({
+          seq: req.record.seq,
+          method: req.method,
+          path: req.path,
+          code: e.code,
+          msg: e.message,
+        });
+        return jsonResponse({ code: e.code, msg: e.message }, e.status);
+      }
       throw e;
     }
   }
