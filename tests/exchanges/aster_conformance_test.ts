@@ -98,6 +98,26 @@ for (const mode of ["v1", "v3"] as const) {
   });
 }
 
+// An integer tick: prices have no decimals at all, and the rounding must still be to multiples of 10.
+venueConformance({
+  name: "aster v1 tick 10",
+  expected: { ticker: "BTC", symbol: "BTCUSDT", tickSize: "10", stepSize: "0.001", minQuantity: "0.001" },
+  startBid: "60000",
+  capabilities: { socketFaults: false, httpFaults: false, fillDuringCancel: true, eventFaults: false },
+  eventTimeoutMs: 4000,
+  setup: async () => {
+    const { fake, venue } = await start("v1", {
+      ticker: "BTC",
+      tickSize: "10",
+      stepSize: "0.001",
+      minQuantity: "0.001",
+      bid: "60000",
+      ask: "60010",
+    });
+    return { venue, fake: control(fake), dispose: () => fake.close() };
+  },
+});
+
 /** Parameters of a request as the venue reads them: the body's, then the query's over them. */
 function params(r: RequestRecord): Map<string, string> {
   const out = new Map<string, string>();

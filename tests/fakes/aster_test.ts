@@ -873,7 +873,7 @@ Deno.test("aster fake: user stream sends ORDER_TRADE_UPDATE in the documented sh
 });
 
 Deno.test("aster fake: listen keys expire, keepalive extends them, an unknown key is refused", async () => {
-  await withFake({ listenKeyTtlMs: 300 }, async (fake) => {
+  await withFake({ listenKeyTtlMs: 500 }, async (fake) => {
     const bad = new WsClient(`${fake.wsUrl}/ws/not-a-key`);
     await bad.closed;
     assert.equal(bad.closeCode, 1008);
@@ -881,7 +881,7 @@ Deno.test("aster fake: listen keys expire, keepalive extends them, an unknown ke
     const ws = await WsClient.open(`${fake.wsUrl}/ws/${key}`);
     try {
       // Keepalive before the TTL runs out keeps it.
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         await settle(150);
         const put = await call(fake, { method: "PUT", path: "/fapi/v1/listenKey" });
         assert.equal(put.status, 200, JSON.stringify(put.json));
