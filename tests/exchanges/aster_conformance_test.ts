@@ -114,6 +114,7 @@ venueConformance({
       bid: "60000",
       ask: "60010",
     });
+    fakes.v1.push(fake);
     return { venue, fake: control(fake), dispose: () => fake.close() };
   },
 });
@@ -247,8 +248,15 @@ for (const mode of ["v1", "v3"] as const) {
         "the fill, reported",
       );
       assert.ok(fake.orderEvents.length > streamed);
-      const socketsOnNew = fake.userSessions().filter((s) => s.state.get("listenKey") === second).length;
-      assert.ok(socketsOnNew >= 1, "the fill went to a socket on the new key");
+      // Streamed, not only polled: the fill went out on a socket of the new key.
+      const onNew = new Set(
+        fake.userSessions().filter((s) => s.state.get("listenKey") === second).map((s) => s.id),
+      );
+      const sent = fake.server.socketMessages.filter((m) =>
+        m.direction === "out" && onNew.has(m.session) && m.data.includes('"X":"FILLED"') &&
+        m.data.includes(`"i":${placed.order.orderId}`)
+      );
+      assert.equal(sent.length, 1, "the fill was sent on the new key's socket");
     } finally {
       await venue.close();
       await fake.close();
