@@ -82,6 +82,8 @@ export class ReconnectingSocket {
   #connections = 0;
   #lastMessageAt = 0;
   #loop: Promise<void> | undefined;
+  /** Messages received between the handshake and the start of serving the connection. */
+  #early: { ws: WebSocket; events: MessageEvent[]; listener: (ev: MessageEvent) => void } | undefined;
 
   constructor(options: ReconnectingSocketOptions) {
     for (const key of ["staleMs", "heartbeatMs", "connectTimeoutMs"] as const) {
@@ -200,6 +202,11 @@ export class ReconnectingSocket {
     const ws = factory(url);
     ws.binaryType = "arraybuffer";
     this.#ws = ws;
+    // A venue may send right after the handshake, before the connection is served: those messages are kept.
+    const early: MessageEvent[] = [];
+    const keep = (ev: MessageEvent) => early.push(ev);
+    ws.addEventListener("message", keep);
+    this.#early = { ws, events: early, listener: keep };
     const opened = Promise.withResolvers<boolean>();
     const closed = Promise.withResolvers<void>();
     let failure = "";
@@ -247,7 +254,7 @@ export class ReconnectingSocket {
     const closed = Promise.withResolvers<void>();
     let delivered = false;
     const decoder = new TextDecoder();
-    ws.addEventListener("message", (ev: MessageEvent) => {
+    const handle = (ev: MessageEvent) => {
       if (this.#ws !== ws) return;
       this.#lastMessageAt = this.#clock.now();
       delivered = true;
@@ -261,7 +268,7 @@ export class ReconnectingSocket {
       } catch (e) {
         this.#emit({ type: "error", message: `${this.#label}: message handler failed: ${describe(e)}` });
       }
-    });
+    };
     ws.addEventListener("error", (ev: Event) => {
       this.#emit({ type: "error", message: `${this.#label}: ${errorText(ev)}` });
     });
@@ -274,6 +281,8 @@ export class ReconnectingSocket {
       closed.resolve();
     };
     ws.addEventListener("close", (ev: CloseEvent) => end(ev.code, ev.reason));
+    // A close that came between the handshake and this point fired no listener of ours.
+    if (ws.readyState === WebSocket.CLOSED) end(1006, "closed before it was served");
     const stop = () => {
       closeQuietly(ws, 1000, "closing");
       // close() must return even when the peer never answers the closing handshake.
@@ -287,6 +296,12 @@ export class ReconnectingSocket {
     this.#lastMessageAt = this.#clock.now();
     this.#emit({ type: "open", connection: this.#connections });
     for (const sub of this.#subscriptions) this.#sendSubscription(sub);
+    // Early messages first, then the live ones: nothing can arrive between these lines.
+    const early = this.#early?.ws === ws ? this.#early : undefined;
+    this.#early = undefined;
+    if (early !== undefined) ws.removeEventListener("message", early.listener);
+    ws.addEventListener("message", handle);
+    for (const ev of early?.events ?? []) handle(ev);
     if (this.#connections > 1) this.#reconnected();
 
     const watchdog = this.#watch(ws, conn.signal, () => end(1006, "abandoned after a stale period"));

@@ -17,6 +17,7 @@ import {
   userStreamUrl,
 } from "../../../exchanges/aster/stream.ts";
 import type { AsterOrderUpdate } from "../../../exchanges/aster/parse.ts";
+import { wsServer } from "./ws_server.ts";
 
 /** A clock that moves only when the test says so. */
 class ManualClock implements Clock {
@@ -62,43 +63,6 @@ async function until(cond: () => boolean, what: string, clock?: ManualClock, ste
     if (clock !== undefined && stepMs > 0) clock.advance(stepMs);
     await new Promise((r) => setTimeout(r, 2));
   }
-}
-
-interface Conn {
-  readonly path: string;
-  readonly socket: WebSocket;
-}
-
-/** A WebSocket server that accepts every path and records the connections. */
-async function server() {
-  const conns: Conn[] = [];
-  const listening = Promise.withResolvers<number>();
-  const srv = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => listening.resolve(port),
-  }, (req) => {
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    const path = new URL(req.url).pathname;
-    socket.addEventListener("open", () => conns.push({ path, socket }));
-    return response;
-  });
-  const port = await listening.promise;
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    conns,
-    open: () => conns.filter((c) => c.socket.readyState === WebSocket.OPEN),
-    close: async () => {
-      for (const c of conns) {
-        try {
-          c.socket.close();
-        } catch {
-          // already closed
-        }
-      }
-      await srv.shutdown();
-    },
-  };
 }
 
 /** A listen-key API that hands out k1, k2, … and records every call with the clock time. */
@@ -160,7 +124,7 @@ Deno.test("aster streams: URLs are /ws/<symbol>@bookTicker and /ws/<listenKey>",
 });
 
 Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with it, and a resync", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   const keys = keyApi(clock);
   const orders: AsterOrderUpdate[] = [];
@@ -199,7 +163,7 @@ Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with i
 });
 
 Deno.test("aster user stream: a plain close from the server is followed by a reconnect and a resync", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   const keys = keyApi(clock);
   let resyncs = 0;
@@ -230,7 +194,7 @@ Deno.test("aster user stream: a plain close from the server is followed by a rec
 });
 
 Deno.test("aster user stream: a key refused at reconnect is replaced", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   let refuse = false;
   // The venue forgets the key once; the new key it then hands out is valid.
@@ -261,7 +225,7 @@ Deno.test("aster user stream: a key refused at reconnect is replaced", async () 
 });
 
 Deno.test("aster user stream: keepalive every 30 minutes, exactly (hand-advanced clock)", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   const keys = keyApi(clock);
   const stream = new AsterUserStream({
@@ -314,7 +278,7 @@ Deno.test("aster user stream: keepalives on a VirtualClock come every 30 minutes
 });
 
 Deno.test("aster user stream: other symbols are ignored; a malformed order event is reported", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   const keys = keyApi(clock);
   const orders: string[] = [];
@@ -344,7 +308,7 @@ Deno.test("aster user stream: other symbols are ignored; a malformed order event
 });
 
 Deno.test("aster market stream: best bid/ask of the symbol; silence calls the stale hook and reconnects", async () => {
-  const srv = await server();
+  const srv = await wsServer();
   const clock = new ManualClock();
   let stale = 0;
   let reconnects = 0;
