@@ -241,20 +241,16 @@ export class AsterUserStream {
     this.#socket.reconnect(reason);
   }
 
-  /** Stops keepalives, closes the socket and the listen key (best effort). */
+  /**
+   * Stops keepalives and closes the socket. The listen key is left to expire rather than closed: the venue
+   * keeps one key per account, and another process trading on the same account may be using it.
+   */
   async close(): Promise<void> {
     if (this.#stop.signal.aborted) return;
     this.#stop.abort();
     await this.#socket.close();
     await this.#keepAlive;
     await this.#renewing?.catch(() => {});
-    if (this.#key !== undefined) {
-      try {
-        await this.#opts.api.closeListenKey();
-      } catch (e) {
-        log(this.#opts, "debug", `aster: closing the listen key failed: ${describe(e)}`);
-      }
-    }
   }
 
   async #keepAliveLoop(): Promise<void> {
