@@ -17,8 +17,10 @@
  *   time in force, `-1100` other values), plain decimals only (`-1100`) with no more decimals than the filter
  *   (`-1111`), tick (`-4014`) and step (`-4023`) multiples, minimum quantity (`-4003`), minimum notional
  *   (`-4164`, reduce-only exempt), client id syntax (`-4015`) and uniqueness among open orders (`-4116`),
- *   reduce-only that would grow the position (`-2022`). A `GTX` (post-only) order that would cross does not
- *   rest: it answers 200 with status `EXPIRED` and streams one `EXPIRED` update.
+ *   reduce-only that would grow the position or (for a limit order) exceed it (`-2022`), a price on a market
+ *   order (`-1106`), a hedge-mode `positionSide` in one-way mode (`-4061`), `recvWindow` above 60000
+ *   (`-1131`), a keepalive or close of a listen key that is not alive (`-1125`). A `GTX` (post-only) order
+ *   that would cross does not rest: it answers 200 with status `EXPIRED` and streams one `EXPIRED` update.
  *
  * Errors are `{"code": -1121, "msg": "Invalid symbol."}`, HTTP 400, 401 for `-1022` and `-2015`. Every answer
  * carries `X-MBX-USED-WEIGHT-1M`.
