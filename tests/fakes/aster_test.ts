@@ -460,6 +460,20 @@ Deno.test("aster fake: V3 refuses a bad signature, an unregistered wallet and a 
     );
     expectError(await call(fake, { ...post, nonce: n - 11_000_000 }), 400, -1021, "nonce 11 s old");
     expectError(await call(fake, { ...post, nonce: n + 11_000_000 }), 400, -1021, "nonce 11 s ahead");
+    // Query and body together: the signed text joins them with `&`.
+    const split = await call(fake, { ...post, where: "split", splitAt: 2, params: limit([], "146.00") });
+    assert.equal(split.status, 200, JSON.stringify(split.json));
+    // Signed over the sorted parameters but sent in another order: the received string is what counts.
+    const pairs: Pairs = [
+      ...limit([], "145.00"),
+      ["nonce", String(fake.clock.now() * 1000 + 999)],
+      ["user", ASTER_TEST_V3.user],
+      ["signer", API_WALLET.address],
+    ];
+    const sorted = encodePairs([...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sortedSig = await API_WALLET.signTypedData(asterDomain(fake.chainId), ASTER_TYPES, { msg: sorted });
+    const reordered = await send(fake, post, "", `${encodePairs(pairs)}&signature=${sortedSig}`);
+    expectError(reordered, 401, -1022, "signed sorted, sent unsorted");
     // Listen keys are signed in V3.
     expectError(
       await call(fake, { method: "POST", path: "/fapi/v3/listenKey" }),
@@ -468,7 +482,7 @@ Deno.test("aster fake: V3 refuses a bad signature, an unregistered wallet and a 
       "unsigned listenKey",
     );
     assert.equal((await call(fake, { method: "POST", path: "/fapi/v3/listenKey", sign: "v3" })).status, 200);
-    assert.equal(fake.orders().length, 3);
+    assert.equal(fake.orders().length, 4);
   });
 });
 
