@@ -350,13 +350,19 @@ export const ASTER_ERRORS = {
 // ---------------------------------------------------------------------------------------------------------
 // Streams
 
-/** An order update of the user-data stream. */
+/**
+ * An order update of the user-data stream. Its `fee` is left out: the venue reports the commission of each
+ * trade (`n`, with `x: "TRADE"`), which the owner adds up per order (see {@link OrderFees}).
+ */
 export interface AsterOrderUpdate extends OrderSnapshot {
   readonly symbol: string;
   /** Event time, ms. */
   readonly eventTime: number;
   readonly venueStatus: string;
+  /** `NEW`, `TRADE`, `CANCELED`, `EXPIRED`, `CALCULATED`. */
   readonly executionType: string;
+  /** Commission of this trade in the quote asset; undefined when none, or charged in another asset. */
+  readonly commission: Decimal | undefined;
 }
 
 /** One message of a stream, classified. */
@@ -396,7 +402,7 @@ export function parseStreamMessage(text: string): AsterStreamMessage {
   return { kind: "other", event: typeof event === "string" ? event : show(o.result ?? o) };
 }
 
-/** The `o` of an `ORDER_TRADE_UPDATE`: `z` cumulative filled, `ap` average price, `n` cumulative commission. */
+/** The `o` of an `ORDER_TRADE_UPDATE`: `z` cumulative filled, `ap` average price, `n` this trade's commission. */
 export function parseOrderTradeUpdate(event: Json): AsterOrderUpdate {
   const o = object(event.o, "ORDER_TRADE_UPDATE o");
   const id = orderId(o, "i", "ORDER_TRADE_UPDATE");
@@ -412,7 +418,7 @@ export function parseOrderTradeUpdate(event: Json): AsterOrderUpdate {
   const commission = optionalDecimal(o, "n", where, "any");
   const asset = optionalString(o, "N", where);
   // A commission in another asset (a fee token) is not a quote amount and is left out.
-  const fee = commission !== undefined && (asset === undefined || asset === QUOTE_ASSET)
+  const quoteCommission = commission !== undefined && (asset === undefined || asset === QUOTE_ASSET)
     ? commission
     : undefined;
   const clientId = optionalString(o, "c", where);
@@ -423,6 +429,7 @@ export function parseOrderTradeUpdate(event: Json): AsterOrderUpdate {
     eventTime,
     venueStatus,
     executionType: typeof o.x === "string" ? o.x : "",
+    commission: quoteCommission,
     side: side(o.S, where),
     status: status(venueStatus, where),
     price: limitPrice.isZero() ? (avgPrice ?? ZERO) : limitPrice,
@@ -430,7 +437,37 @@ export function parseOrderTradeUpdate(event: Json): AsterOrderUpdate {
     filled,
     ...(clientId === undefined ? {} : { clientId }),
     ...(avgPrice === undefined ? {} : { avgPrice }),
-    ...(fee === undefined ? {} : { fee }),
     ...(reduceOnly === undefined ? {} : { reduceOnly }),
   };
+}
+
+/** Orders whose trade commissions are remembered, at most. */
+const FEE_ORDERS_REMEMBERED = 2000;
+
+/**
+ * Cumulative fee per order, from the commission of each trade. A trade is identified by the order's
+ * cumulative filled quantity after it (`z`), which no other trade of the order shares, so a duplicated event
+ * is counted once and a reordered one still adds up.
+ */
+export class OrderFees {
+  readonly #byOrder = new Map<string, Map<string, Decimal>>();
+
+  /** Records the update's trade commission (if any); returns the order's fee so far, if any is known. */
+  add(update: AsterOrderUpdate): Decimal | undefined {
+    let trades = this.#byOrder.get(update.orderId);
+    if (update.executionType === "TRADE" && update.commission !== undefined) {
+      if (trades === undefined) {
+        trades = new Map();
+        this.#byOrder.set(update.orderId, trades);
+        if (this.#byOrder.size > FEE_ORDERS_REMEMBERED) {
+          this.#byOrder.delete(this.#byOrder.keys().next().value!);
+        }
+      }
+      trades.set(update.filled.toFixed(), update.commission);
+    }
+    if (trades === undefined) return undefined;
+    let total = ZERO;
+    for (const c of trades.values()) total = total.plus(c);
+    return total;
+  }
 }

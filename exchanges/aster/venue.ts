@@ -5,7 +5,8 @@
  * Order events come from the user-data stream, merged per order so that `filled` never decreases and a
  * finished order stays finished; duplicates are dropped. After every reconnect (and after a stream message
  * that failed validation) the open orders are read by REST and each order known as working is queried, so
- * a fill missed while a socket was down still reaches the bot.
+ * a fill missed while a socket was down still reaches the bot. An order's fee is the sum of the commissions
+ * of its trades as the stream reports them (`n`, per trade); REST answers carry no fee.
  *
  * Environment: V3 (`ASTER_USER`, `ASTER_SIGNER`, `ASTER_SIGNER_PRIVATE_KEY`) when complete, else V1
  * (`ASTER_API_KEY`, `ASTER_SECRET_KEY`); `ASTER_ENVIRONMENT` (`mainnet` or `testnet`: hosts and EIP-712 chain
@@ -40,7 +41,7 @@ import {
   VenueUnavailableError,
 } from "../venue.ts";
 import { AsterClient } from "./client.ts";
-import { type AsterOrderUpdate, perpSymbol } from "./parse.ts";
+import { type AsterOrderUpdate, OrderFees, perpSymbol } from "./parse.ts";
 import {
   ASTER_MAINNET_CHAIN_ID,
   ASTER_TESTNET_CHAIN_ID,
@@ -106,6 +107,7 @@ export class AsterVenue implements Venue {
   readonly #socketClock: Clock;
   readonly #log: (level: StreamLogLevel, message: string) => void;
   readonly #orders = new OrderStates();
+  readonly #fees = new OrderFees();
   #market: Market | undefined;
   #marketStream: AsterMarketStream | undefined;
   #userStream: AsterUserStream | undefined;
@@ -332,7 +334,8 @@ export class AsterVenue implements Venue {
 
   #onStreamOrder(update: AsterOrderUpdate): void {
     if (this.#closed) return;
-    this.#orders.merge(update, true);
+    const fee = this.#fees.add(update);
+    this.#orders.merge(fee === undefined ? update : { ...update, fee }, true);
   }
 
   /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */

@@ -8,6 +8,7 @@ import { Decimal } from "../../../exchanges/decimal.ts";
 import { VenueDataError } from "../../../exchanges/venue.ts";
 import {
   isPostOnlyExpiry,
+  OrderFees,
   parseApiError,
   parseBookTicker,
   parseExchangeInfo,
@@ -307,15 +308,18 @@ Deno.test("aster parse: stream events", () => {
   assert.equal(m.update.status, "PARTIALLY_FILLED");
   assert.equal(m.update.filled.toFixed(), "0.5");
   assert.equal(m.update.avgPrice!.toFixed(), "151.5");
-  assert.equal(m.update.fee!.toFixed(), "0.0303");
+  assert.equal(m.update.commission!.toFixed(), "0.0303");
+  assert.equal(m.update.fee, undefined, "the fee is the sum of the trades' commissions, kept by the owner");
+  assert.equal(m.update.executionType, "TRADE");
   assert.equal(m.update.eventTime, 1700000000001);
   const expired = parseStreamMessage(update({ X: "EXPIRED", x: "EXPIRED", z: "0", ap: "0", n: undefined }));
   assert.ok(
-    expired.kind === "order" && expired.update.status === "CANCELED" && expired.update.fee === undefined,
+    expired.kind === "order" && expired.update.status === "CANCELED" &&
+      expired.update.commission === undefined,
   );
   const otherAsset = parseStreamMessage(update({ N: "ASTER" }));
   assert.ok(
-    otherAsset.kind === "order" && otherAsset.update.fee === undefined,
+    otherAsset.kind === "order" && otherAsset.update.commission === undefined,
     "a fee in a fee token is not quote",
   );
   const wrapped = parseStreamMessage(JSON.stringify({ stream: "k", data: JSON.parse(update({})) }));
@@ -382,4 +386,21 @@ Deno.test("aster parse: listen key and error bodies", () => {
   assert.deepEqual(parseApiError("<html>"), { code: undefined, msg: undefined });
   assert.deepEqual(parseApiError("null"), { code: undefined, msg: undefined });
   assert.ok(new Decimal("0.00100000").eq("0.001"));
+});
+
+Deno.test("aster parse: an order's fee is the sum of its trades' commissions, each trade counted once", () => {
+  const trade = (z: string, n: string | undefined, extra: Record<string, unknown> = {}) => {
+    const m = parseStreamMessage(update({ z, n, X: z === "2" ? "FILLED" : "PARTIALLY_FILLED", ...extra }));
+    assert.equal(m.kind, "order");
+    return (m as { update: Parameters<OrderFees["add"]>[0] }).update;
+  };
+  const fees = new OrderFees();
+  assert.equal(fees.add(trade("0", "0", { x: "NEW", X: "NEW" })), undefined, "no trade yet");
+  assert.equal(fees.add(trade("0.5", "0.01"))?.toFixed(), "0.01");
+  assert.equal(fees.add(trade("0.5", "0.01"))?.toFixed(), "0.01", "a duplicate counts once");
+  assert.equal(fees.add(trade("2", "0.03"))?.toFixed(), "0.04");
+  assert.equal(fees.add(trade("1.2", "0.014"))?.toFixed(), "0.054", "a late trade still adds up");
+  assert.equal(fees.add(trade("2", "0", { x: "CANCELED", X: "CANCELED" }))?.toFixed(), "0.054");
+  assert.equal(fees.add(trade("1.5", "7", { N: "ASTER" }))?.toFixed(), "0.054", "another asset is left out");
+  assert.equal(fees.add(trade("0.5", "-0.002", { i: 9002 }))?.toFixed(), "-0.002", "a rebate, per order");
 });
