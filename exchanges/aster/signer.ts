@@ -131,6 +131,9 @@ export class NonceSource {
   }
 }
 
+/** The nonces of this process: every V3 signer shares them unless given its own, so none repeats. */
+export const PROCESS_NONCES: NonceSource = new NonceSource();
+
 /** A signed request: the parameter string to send (signature last) and the headers. */
 export interface SignedRequest {
   readonly params: string;
@@ -213,7 +216,13 @@ export class AsterWalletSigner implements AsterSigner {
   /**
    * @throws AsterSigningError when an address or the key is malformed, or the key is not the signer's
    */
-  constructor(user: string, signer: string, privateKey: string, chainId: number, nonces = new NonceSource()) {
+  constructor(
+    user: string,
+    signer: string,
+    privateKey: string,
+    chainId: number,
+    nonces: NonceSource = PROCESS_NONCES,
+  ) {
     this.user = toChecksumAddress(user, "user");
     this.signer = toChecksumAddress(signer, "signer");
     this.#key = parseEvmPrivateKey(privateKey, "signer private key");

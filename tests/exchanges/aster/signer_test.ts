@@ -167,6 +167,11 @@ Deno.test("aster V3: nonces strictly increase under a burst in the same microsec
   const b = signer.sign("symbol=X", 5);
   const nonceOf = (p: string) => BigInt(new URLSearchParams(p).get("nonce")!);
   assert.ok(nonceOf(b.params) > nonceOf(a.params));
+  // Two signers of one process never hand out the same nonce either.
+  const other = new AsterWalletSigner(V3_USER, V3_SIGNER, V3_KEY, 1666);
+  const c = other.sign("symbol=X", 5);
+  const d = signer.sign("symbol=X", 5);
+  assert.ok(nonceOf(c.params) > nonceOf(b.params) && nonceOf(d.params) > nonceOf(c.params));
 });
 
 Deno.test("aster: parameters are URL-encoded in order, undefined left out", () => {
