@@ -484,14 +484,20 @@ export class AsterClient {
     return parseListenKey(json);
   }
 
-  /** Extends the listen key's validity by 60 minutes. */
+  /** Extends the listen key's validity by 60 minutes. The answer's body is not needed. */
   async keepAliveListenKey(): Promise<void> {
-    await this.#json({ method: "PUT", path: this.paths.listenKey, auth: "listenKey" });
+    await this.#ok({ method: "PUT", path: this.paths.listenKey, auth: "listenKey" });
   }
 
-  /** Closes the user-data stream. */
+  /** Closes the user-data stream. The answer's body is not needed. */
   async closeListenKey(): Promise<void> {
-    await this.#json({ method: "DELETE", path: this.paths.listenKey, auth: "listenKey" });
+    await this.#ok({ method: "DELETE", path: this.paths.listenKey, auth: "listenKey" });
+  }
+
+  /** Sends a call with retries; a non-2xx answer throws. */
+  async #ok(call: Call): Promise<void> {
+    const res = await this.#retry(() => this.#send(call));
+    if (!res.ok) throw this.#rejection(res, parseApiError(res.text));
   }
 
   /** Sends a call with retries; a non-2xx answer throws. */

@@ -164,7 +164,9 @@ Deno.test("aster client V1: a post-only placement is a signed form body, signatu
 Deno.test("aster client V1: GET and DELETE put every parameter in the query; listen keys need the key only", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
-    if (r.path === "/fapi/v1/listenKey") return json(r.method === "POST" ? { listenKey: "abc123" } : {});
+    if (r.path === "/fapi/v1/listenKey") {
+      return r.method === "POST" ? json({ listenKey: "abc123" }) : new Response("", { status: 200 });
+    }
     if (r.path === "/fapi/v2/positionRisk") return json([{ symbol: "SOLUSDT", positionAmt: "-0.3" }]);
     return json(order({ status: "CANCELED" }));
   });
