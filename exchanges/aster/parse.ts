@@ -8,7 +8,7 @@
  * `{"code": -1121, "msg": "…"}`.
  * @module
  */
-import { type Decimal, parseDecimal, ZERO } from "../decimal.ts";
+import { Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
 import { VenueDataError } from "../venue.ts";
 
@@ -469,5 +469,17 @@ export class OrderFees {
     let total = ZERO;
     for (const c of trades.values()) total = total.plus(c);
     return total;
+  }
+
+  /** The filled quantity the recorded commissions account for (the largest `z` of a trade), if any. */
+  covered(orderId: string): Decimal | undefined {
+    const trades = this.#byOrder.get(orderId);
+    if (trades === undefined) return undefined;
+    let most: Decimal | undefined;
+    for (const z of trades.keys()) {
+      const d = new Decimal(z);
+      if (most === undefined || d.gt(most)) most = d;
+    }
+    return most;
   }
 }

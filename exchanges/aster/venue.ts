@@ -268,10 +268,11 @@ export class AsterVenue implements Venue {
     return order;
   }
 
-  /** The order's merged state once its fee for the whole fill is known, or after a short wait without it. */
+  /** The order's merged state once the fee of its whole fill is known, or after a short wait without it. */
   async #waitForFee(order: OrderSnapshot): Promise<OrderSnapshot> {
     const complete = (s: OrderSnapshot | undefined) =>
-      s !== undefined && s.fee !== undefined && isTerminal(s.status);
+      s !== undefined && s.fee !== undefined && isTerminal(s.status) &&
+      (this.#fees.covered(s.orderId)?.gte(s.filled) ?? false);
     if (complete(this.#orders.get(order.orderId))) return this.#orders.get(order.orderId)!;
     const stop = new AbortController();
     const off = this.#orders.observe((s) => {

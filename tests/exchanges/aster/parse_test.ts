@@ -403,4 +403,7 @@ Deno.test("aster parse: an order's fee is the sum of its trades' commissions, ea
   assert.equal(fees.add(trade("2", "0", { x: "CANCELED", X: "CANCELED" }))?.toFixed(), "0.054");
   assert.equal(fees.add(trade("1.5", "7", { N: "ASTER" }))?.toFixed(), "0.054", "another asset is left out");
   assert.equal(fees.add(trade("0.5", "-0.002", { i: 9002 }))?.toFixed(), "-0.002", "a rebate, per order");
+  assert.equal(fees.covered("9001")?.toFixed(), "2", "the commissions cover the whole fill");
+  assert.equal(fees.covered("9002")?.toFixed(), "0.5");
+  assert.equal(fees.covered("1"), undefined);
 });

@@ -211,12 +211,25 @@ Deno.test("aster venue: a market order returns its final fill, average price and
   let h: Awaited<ReturnType<typeof harness>> | undefined = undefined;
   h = await harness((method, path) => {
     if (method !== "POST" || path !== "/fapi/v1/order") return undefined;
-    // The fee only exists on the stream; it arrives a moment after the REST answer.
+    // The fee only exists on the stream, per trade; the two trades arrive a moment after the REST answer.
     setTimeout(() => {
       h!.user().socket.send(
-        tradeUpdate({ i: 700, X: "FILLED", z: "0.4", l: "0.4", ap: "150.1", n: "0.06", N: "USDT" }),
+        tradeUpdate({
+          i: 700,
+          X: "PARTIALLY_FILLED",
+          z: "0.1",
+          l: "0.1",
+          ap: "150.1",
+          n: "0.015",
+          N: "USDT",
+        }),
       );
-    }, 30);
+    }, 20);
+    setTimeout(() => {
+      h!.user().socket.send(
+        tradeUpdate({ i: 700, X: "FILLED", z: "0.4", l: "0.3", ap: "150.1", n: "0.045", N: "USDT" }),
+      );
+    }, 60);
     return respond(order({
       orderId: 700,
       clientOrderId: "9",
