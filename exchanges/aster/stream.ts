@@ -189,6 +189,7 @@ export class AsterUserStream {
   #renewing: Promise<void> | undefined;
   #keepAlive: Promise<void> | undefined;
   #started = false;
+  readonly #openWaiters = new Set<() => void>();
 
   constructor(options: AsterUserStreamOptions) {
     this.#opts = options;
@@ -241,6 +242,22 @@ export class AsterUserStream {
     this.#socket.reconnect(reason);
   }
 
+  /** Resolves true once the socket is open, or false after `timeoutMs` (socket clock). */
+  async waitForConnection(timeoutMs: number): Promise<boolean> {
+    if (this.#socket.connected) return true;
+    const stop = new AbortController();
+    const wake = () => stop.abort();
+    this.#openWaiters.add(wake);
+    try {
+      await this.#opts.clock.sleep(timeoutMs, stop.signal);
+    } catch (e) {
+      if (!(e instanceof SleepAbortedError)) throw e;
+    } finally {
+      this.#openWaiters.delete(wake);
+    }
+    return this.#socket.connected;
+  }
+
   /**
    * Stops keepalives and closes the socket. The listen key is left to expire rather than closed: the venue
    * keeps one key per account, and another process trading on the same account may be using it.
@@ -248,6 +265,7 @@ export class AsterUserStream {
   async close(): Promise<void> {
     if (this.#stop.signal.aborted) return;
     this.#stop.abort();
+    for (const wake of this.#openWaiters) wake();
     await this.#socket.close();
     await this.#keepAlive;
     await this.#renewing?.catch(() => {});
@@ -364,6 +382,8 @@ export class AsterUserStream {
     // A connection opened with a key that has since been replaced carries nothing: start over.
     if (e.type === "open" && this.#key !== undefined && this.#socketKey !== this.#key) {
       this.#socket.reconnect("listen key replaced");
+    } else if (e.type === "open") {
+      for (const wake of this.#openWaiters) wake();
     }
     logSocketEvent(this.#opts, "aster user stream", e);
   }

@@ -156,7 +156,7 @@ export class AsterVenue implements Venue {
    * Loads the market, opens both streams (creating the listen key) and waits (bounded) for the first best
    * bid/ask; then reads the open orders, so a later resync can tell what changed.
    * @throws UnknownMarketError when the ticker has no perpetual on Aster
-   * @throws VenueUnavailableError when the market stream cannot be opened
+   * @throws VenueUnavailableError when a stream cannot be opened
    */
   async connect(): Promise<void> {
     if (this.#closed) throw new VenueError("The aster venue was closed; build a new one");
@@ -192,6 +192,12 @@ export class AsterVenue implements Venue {
     try {
       await user.start();
       const timeoutMs = this.#opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      // Order events flow only once the user stream is open: trading before that could miss a fill.
+      if (!await user.waitForConnection(timeoutMs)) {
+        throw new VenueUnavailableError(
+          `Cannot open the aster user-data stream at ${wsBase} within ${timeoutMs} ms`,
+        );
+      }
       const first = await market.waitForBbo(timeoutMs);
       if (first === undefined) {
         if (!market.connected) {

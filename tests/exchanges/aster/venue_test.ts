@@ -8,8 +8,13 @@ import assert from "node:assert/strict";
 import { RealClock, VirtualClock } from "../../../bot/clock.ts";
 import { ConfigError } from "../../../bot/errors.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
-import type { OrderEvent } from "../../../exchanges/venue.ts";
-import { ASTER_HOSTS, AsterVenue, createAsterVenue } from "../../../exchanges/aster/venue.ts";
+import { type OrderEvent, VenueUnavailableError } from "../../../exchanges/venue.ts";
+import {
+  ASTER_HOSTS,
+  AsterVenue,
+  type AsterVenueOptions,
+  createAsterVenue,
+} from "../../../exchanges/aster/venue.ts";
 import { asterDigest, AsterHmacSigner } from "../../../exchanges/aster/signer.ts";
 import { recoverDigestSigner } from "../../../exchanges/evm/eip712.ts";
 import { eventually, type WsConn, wsServer } from "./ws_server.ts";
@@ -138,6 +143,7 @@ function respond(body: unknown, status = 200): Response {
 /** A venue on a stub REST API and a loopback WebSocket server; `route` answers the order calls. */
 async function harness(
   route: (method: string, path: string, params: URLSearchParams) => Response | undefined,
+  extra: Partial<AsterVenueOptions> = {},
 ) {
   const server = await wsServer((conn) => {
     if (conn.path === "/ws/solusdt@bookTicker") {
@@ -170,6 +176,7 @@ async function harness(
     fetch: fetchStub,
     socketBackoff: { baseDelayMs: 10, maxDelayMs: 20 },
     log: () => {},
+    ...extra,
   });
   const events: OrderEvent[] = [];
   venue.onOrderEvent((e) => events.push(e));
@@ -313,6 +320,28 @@ Deno.test("aster venue: after a user-stream reconnect, a fill missed meanwhile i
     );
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(h.events.length, count, "an older, smaller fill does not reopen a filled order");
+  } finally {
+    await h.dispose();
+  }
+});
+
+Deno.test("aster venue: connect fails, leaving nothing running, when the user-data stream cannot open", async () => {
+  const h = await harness(() => undefined, {
+    connectTimeoutMs: 300,
+    // The market stream opens; the user stream is refused.
+    webSocket: (url) => {
+      if (url.endsWith("/ws/lk1")) throw new Error("refused");
+      return new WebSocket(url);
+    },
+  });
+  try {
+    await assert.rejects(h.venue.connect(), (e: unknown) => {
+      assert.ok(e instanceof VenueUnavailableError, String(e));
+      assert.match(e.message, /user-data stream/);
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(h.server.open().length, 0, "the market socket was closed too");
   } finally {
     await h.dispose();
   }
