@@ -264,13 +264,24 @@ export function parseOrder(json: unknown, what: string): AsterOrder {
   };
 }
 
-/** A list of orders; every one must belong to `symbol`. */
+/** Order types this adapter places; the others (stops, take-profits, trailing stops) are not its orders. */
+const OWN_TYPES: ReadonlySet<unknown> = new Set(["LIMIT", "MARKET"]);
+
+/**
+ * A list of orders; every one must belong to `symbol`. Conditional orders (a `STOP_MARKET` with
+ * `closePosition` has `origQty` 0, for example) are left out: the bot neither places nor manages them.
+ */
 export function parseOrders(json: unknown, symbol: string, what: string): AsterOrder[] {
-  return array(json, what).map((raw, i) => {
+  const out: AsterOrder[] = [];
+  for (const [i, raw] of array(json, what).entries()) {
+    const type = object(raw, `${what}[${i}]`).type;
+    if (typeof type !== "string") fail(`${what}[${i}]`, `type must be a string, got ${show(type)}`);
+    if (!OWN_TYPES.has(type)) continue;
     const order = parseOrder(raw, `${what}[${i}]`);
     if (order.symbol !== symbol) fail(`${what}[${i}]`, `symbol must be ${symbol}, got ${order.symbol}`);
-    return order;
-  });
+    out.push(order);
+  }
+  return out;
 }
 
 /** True for a post-only order that the venue expired at once instead of letting it take liquidity. */
@@ -397,7 +408,12 @@ export function parseStreamMessage(text: string): AsterStreamMessage {
       bbo: bbo(decimal(o, "b", where, "positive"), decimal(o, "a", where, "positive"), where),
     };
   }
-  if (event === "ORDER_TRADE_UPDATE") return { kind: "order", update: parseOrderTradeUpdate(o) };
+  if (event === "ORDER_TRADE_UPDATE") {
+    // Conditional orders (stops, take-profits) are not the bot's; their updates are passed over.
+    const type = typeof o.o === "object" && o.o !== null ? (o.o as Json).o : undefined;
+    if (typeof type === "string" && !OWN_TYPES.has(type)) return { kind: "other", event: `${event} ${type}` };
+    return { kind: "order", update: parseOrderTradeUpdate(o) };
+  }
   if (event === "listenKeyExpired") return { kind: "listenKeyExpired" };
   return { kind: "other", event: typeof event === "string" ? event : show(o.result ?? o) };
 }

@@ -203,6 +203,10 @@ Deno.test("aster parse: orders, statuses and market-order prices", () => {
   const list = parseOrders([ORDER, { ...ORDER, orderId: 2 }], "SOLUSDT", "open orders");
   assert.deepEqual(list.map((x) => x.orderId), ["22542179", "2"]);
   dataError(() => parseOrders([{ ...ORDER, symbol: "BTCUSDT" }], "SOLUSDT", "open orders"), /symbol must be/);
+  // A stop that closes the position (set by hand) has no quantity; it is not one of the bot's orders.
+  const stop = { ...ORDER, orderId: 3, type: "STOP_MARKET", price: "0", origQty: "0", stopPrice: "120" };
+  assert.deepEqual(parseOrders([stop, ORDER], "SOLUSDT", "open orders").map((x) => x.orderId), ["22542179"]);
+  dataError(() => parseOrders([{ ...ORDER, type: 5 }], "SOLUSDT", "open orders"), /type must be a string/);
 });
 
 Deno.test("aster parse: malformed orders are a VenueDataError", () => {
@@ -349,6 +353,11 @@ Deno.test("aster parse: stream events", () => {
     kind: "listenKeyExpired",
   });
   assert.equal(parseStreamMessage(JSON.stringify({ e: "ACCOUNT_UPDATE", E: 1 })).kind, "other");
+  assert.equal(
+    parseStreamMessage(update({ o: "STOP_MARKET", q: "0", p: "0" })).kind,
+    "other",
+    "not the bot's",
+  );
   assert.equal(parseStreamMessage(JSON.stringify({ result: null, id: 1 })).kind, "other");
 });
 
