@@ -427,7 +427,7 @@ function positiveMs(env: Readonly<Record<string, string>>, name: string, max?: n
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `"${raw}" must be a whole number of milliseconds >= 1`);
+    throw new ConfigError(name, `${shown(raw)} must be a whole number of milliseconds >= 1`);
   }
   if (max !== undefined && Number(raw) > max) {
     throw new ConfigError(name, `"${raw}" must be at most ${max} ms`);
@@ -440,7 +440,12 @@ export function asterEnvironment(env: Readonly<Record<string, string>>): AsterEn
   const raw = env.ASTER_ENVIRONMENT?.trim();
   if (raw === undefined || raw === "" || raw === "mainnet") return "mainnet";
   if (raw === "testnet") return "testnet";
-  throw new ConfigError("ASTER_ENVIRONMENT", `"${raw}" must be mainnet or testnet`);
+  throw new ConfigError("ASTER_ENVIRONMENT", `${shown(raw)} must be mainnet or testnet`);
+}
+
+/** A short word is quoted so a typo shows; anything longer may be a secret pasted in the wrong place. */
+function shown(raw: string): string {
+  return /^[A-Za-z0-9_.+-]{1,12}$/.test(raw) ? `"${raw}"` : `a value of ${raw.length} characters`;
 }
 
 /**

@@ -61,6 +61,9 @@ Deno.test("aster venue: configuration errors name the variable and never show a 
   fails({}, "ASTER_USER");
   fails({ ASTER_API_KEY: V1.ASTER_API_KEY }, "ASTER_SECRET_KEY");
   fails({ ...V1, ASTER_ENVIRONMENT: "prod" }, "ASTER_ENVIRONMENT");
+  // A secret pasted in the wrong variable is not echoed.
+  fails({ ...V1, ASTER_ENVIRONMENT: V1.ASTER_SECRET_KEY }, "ASTER_ENVIRONMENT");
+  fails({ ...V1, ASTER_WS_STALE_MS: V1.ASTER_SECRET_KEY }, "ASTER_WS_STALE_MS");
   fails({ ...V1, ASTER_HTTP_TIMEOUT_MS: "fast" }, "ASTER_HTTP_TIMEOUT_MS");
   fails({ ...V1, ASTER_WS_STALE_MS: "0" }, "ASTER_WS_STALE_MS");
   fails({ ...V1, ASTER_RECV_WINDOW_MS: "70000" }, "ASTER_RECV_WINDOW_MS");
