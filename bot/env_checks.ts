@@ -98,6 +98,9 @@ export const VENUE_ENV_VARS: Readonly<Record<ExchangeName, readonly string[]>> =
     "ASTER_ENVIRONMENT",
     "ASTER_BASE_URL",
     "ASTER_WS_URL",
+    "ASTER_HTTP_TIMEOUT_MS",
+    "ASTER_WS_STALE_MS",
+    "ASTER_RECV_WINDOW_MS",
   ],
   lighter: [
     "API_KEY_PRIVATE_KEY",
@@ -401,6 +404,21 @@ function checkUrls(
   if (socket !== undefined) checkUrl(c, ws, socket, "ws", hostWarning);
 }
 
+/** A tuning duration in whole ms, optional: `[1, max]`; `what` says what it sets and its default. */
+function checkMs(c: Checks, env: Env, variable: string, what: string, max?: number): void {
+  const text = read(env, variable);
+  if (text === undefined) return;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    const shown = /^[A-Za-z0-9_.+-]{1,12}$/.test(text) ? `"${text}"` : `a value of ${shape(text)}`;
+    c.invalid(variable, `${shown} is not a whole number of milliseconds >= 1 (${what})`);
+  } else if (max !== undefined && n > max) {
+    c.invalid(variable, `${n} ms is above the largest accepted value, ${max} ms (${what})`);
+  } else {
+    c.ok(variable, `${n} ms (${what})`);
+  }
+}
+
 /** `<VENUE>_ENVIRONMENT`; returns the selected deployment, or undefined when the value is refused. */
 function checkEnvironment(c: Checks, env: Env, setting: EnvironmentSetting, hint = ""): string | undefined {
   const text = read(env, setting.variable);
@@ -606,6 +624,9 @@ function checkAster(c: Checks, env: Env): string | undefined {
     checkEnvironment(c, env, VENUE_ENVIRONMENTS.aster!);
   }
   checkUrls(c, env, "ASTER_BASE_URL", "ASTER_WS_URL");
+  checkMs(c, env, "ASTER_HTTP_TIMEOUT_MS", "time allowed per REST request; default 10000");
+  checkMs(c, env, "ASTER_WS_STALE_MS", "reconnect after this much stream silence; default 30000");
+  checkMs(c, env, "ASTER_RECV_WINDOW_MS", "validity of V1 signed requests; default 5000", 60_000);
   return selected?.label;
 }
 
@@ -979,6 +1000,8 @@ export function checkEnv(exchange: ExchangeName, env: Readonly<Record<string, st
     case "backpack":
       checkBackpack(c, env);
       checkUrls(c, env, "BACKPACK_BASE_URL", "BACKPACK_WS_URL");
+      checkMs(c, env, "BACKPACK_HTTP_TIMEOUT_MS", "time allowed per REST request; default 10000");
+      checkMs(c, env, "BACKPACK_WS_STALE_MS", "reconnect after this much stream silence; default 30000");
       break;
     case "aster":
       mode = checkAster(c, env);

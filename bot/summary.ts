@@ -30,6 +30,11 @@ export class PnlBook {
     this.fees = this.fees.plus(fee);
     this.volume = this.volume.plus(quantity.mul(price));
   }
+
+  /** Records a fee reported after its fill (venues that send fees apart from the fill itself). */
+  fee(amount: Decimal): void {
+    this.fees = this.fees.plus(amount);
+  }
 }
 
 /** Counters and money of one run. */

@@ -746,12 +746,16 @@ export class TradingBot {
     const notional = filledNotional(s);
     const fee = s.fee ?? before.fee;
     const qty = s.filled.minus(before.filled);
+    const feeDelta = fee.minus(before.fee);
     if (qty.gt(0)) {
       const notionalDelta = notional.minus(before.notional);
       const price = notionalDelta.div(qty);
-      const feeDelta = fee.minus(before.fee);
       this.stats.all.fill(s.side, qty, price, feeDelta);
       if (this.#config.boost) this.stats.boost.fill(s.side, qty, price, feeDelta);
+    } else if (!feeDelta.isZero()) {
+      // The fee of a fill already counted can arrive later (a stream event after the REST answer).
+      this.stats.all.fee(feeDelta);
+      if (this.#config.boost) this.stats.boost.fee(feeDelta);
     }
     if (s.status !== before.status) {
       const shown = s.status === "PARTIALLY_FILLED" || s.status === "CANCELED" ? s.filled : s.quantity;

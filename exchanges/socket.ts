@@ -36,7 +36,8 @@ const CLOSE_GRACE_MS = 2000;
 
 /** How to build a {@link ReconnectingSocket}. */
 export interface ReconnectingSocketOptions {
-  readonly url: string;
+  /** The address, or a function giving it afresh for every connection attempt (a token in the path). */
+  readonly url: string | (() => string);
   /** Named in error messages (`backpack stream`). */
   readonly label?: string;
   /** Called with every text message (binary frames are decoded as UTF-8). Must not throw. */
@@ -81,6 +82,8 @@ export class ReconnectingSocket {
   #connections = 0;
   #lastMessageAt = 0;
   #loop: Promise<void> | undefined;
+  /** Messages received between the handshake and the start of serving the connection. */
+  #early: { ws: WebSocket; events: MessageEvent[]; listener: (ev: MessageEvent) => void } | undefined;
 
   constructor(options: ReconnectingSocketOptions) {
     for (const key of ["staleMs", "heartbeatMs", "connectTimeoutMs"] as const) {
@@ -92,7 +95,7 @@ export class ReconnectingSocket {
     if ((options.heartbeatMs ?? 0) > 0 && options.heartbeatMessage === undefined) {
       throw new RangeError("heartbeatMs needs a heartbeatMessage");
     }
-    new URL(options.url); // a malformed URL fails here, once, instead of on every attempt
+    if (typeof options.url === "string") new URL(options.url); // a malformed URL fails here, once
     this.#opts = options;
     this.#clock = options.clock ?? new RealClock();
     this.#label = options.label ?? "websocket";
@@ -195,9 +198,15 @@ export class ReconnectingSocket {
   /** Opens one connection; `undefined` when stopped while opening. Throws when the handshake fails. */
   async #connect(): Promise<WebSocket | undefined> {
     const factory = this.#opts.webSocket ?? ((url: string) => new WebSocket(url));
-    const ws = factory(this.#opts.url);
+    const url = typeof this.#opts.url === "string" ? this.#opts.url : this.#opts.url();
+    const ws = factory(url);
     ws.binaryType = "arraybuffer";
     this.#ws = ws;
+    // A venue may send right after the handshake, before the connection is served: those messages are kept.
+    const early: MessageEvent[] = [];
+    const keep = (ev: MessageEvent) => early.push(ev);
+    ws.addEventListener("message", keep);
+    this.#early = { ws, events: early, listener: keep };
     const opened = Promise.withResolvers<boolean>();
     const closed = Promise.withResolvers<void>();
     let failure = "";
@@ -236,7 +245,7 @@ export class ReconnectingSocket {
     }
     if (this.#ws === ws) this.#ws = undefined;
     if (this.#stop.signal.aborted) return undefined;
-    throw new Error(`cannot connect to ${this.#opts.url}: ${failure || "connection failed"}`);
+    throw new Error(`cannot connect to ${this.#shownUrl(url)}: ${failure || "connection failed"}`);
   }
 
   /** Runs one open connection until it closes; returns whether it delivered at least one message. */
@@ -245,7 +254,7 @@ export class ReconnectingSocket {
     const closed = Promise.withResolvers<void>();
     let delivered = false;
     const decoder = new TextDecoder();
-    ws.addEventListener("message", (ev: MessageEvent) => {
+    const handle = (ev: MessageEvent) => {
       if (this.#ws !== ws) return;
       this.#lastMessageAt = this.#clock.now();
       delivered = true;
@@ -259,7 +268,7 @@ export class ReconnectingSocket {
       } catch (e) {
         this.#emit({ type: "error", message: `${this.#label}: message handler failed: ${describe(e)}` });
       }
-    });
+    };
     ws.addEventListener("error", (ev: Event) => {
       this.#emit({ type: "error", message: `${this.#label}: ${errorText(ev)}` });
     });
@@ -272,6 +281,8 @@ export class ReconnectingSocket {
       closed.resolve();
     };
     ws.addEventListener("close", (ev: CloseEvent) => end(ev.code, ev.reason));
+    // A close that came between the handshake and this point fired no listener of ours.
+    if (ws.readyState === WebSocket.CLOSED) end(1006, "closed before it was served");
     const stop = () => {
       closeQuietly(ws, 1000, "closing");
       // close() must return even when the peer never answers the closing handshake.
@@ -285,6 +296,12 @@ export class ReconnectingSocket {
     this.#lastMessageAt = this.#clock.now();
     this.#emit({ type: "open", connection: this.#connections });
     for (const sub of this.#subscriptions) this.#sendSubscription(sub);
+    // Early messages first, then the live ones: nothing can arrive between these lines.
+    const early = this.#early?.ws === ws ? this.#early : undefined;
+    this.#early = undefined;
+    if (early !== undefined) ws.removeEventListener("message", early.listener);
+    ws.addEventListener("message", handle);
+    for (const ev of early?.events ?? []) handle(ev);
     if (this.#connections > 1) this.#reconnected();
 
     const watchdog = this.#watch(ws, conn.signal, () => end(1006, "abandoned after a stale period"));
@@ -368,6 +385,16 @@ export class ReconnectingSocket {
     } finally {
       timer.abort();
       outer?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** A URL built by a function may carry a token in its path: only its origin is shown. */
+  #shownUrl(url: string): string {
+    if (typeof this.#opts.url === "string") return url;
+    try {
+      return `${new URL(url).origin}/…`;
+    } catch {
+      return "(invalid URL)";
     }
   }
 

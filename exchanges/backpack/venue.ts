@@ -15,10 +15,10 @@
 import { getLogger } from "@logtape/logtape";
 import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
 import { ConfigError } from "../../bot/errors.ts";
-import { mergeSnapshot } from "../../bot/order_tracker.ts";
 import { Redactor } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
+import { OrderStates } from "../order_states.ts";
 import type { BackoffOptions } from "../retry.ts";
 import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
@@ -53,8 +53,8 @@ export const BACKPACK_DEFAULT_WS_URL = `wss://${BACKPACK_HOSTS.ws}`;
 export const DEFAULT_BBO_MAX_AGE_MS = 5000;
 /** Default: how long `connect()` waits for the stream's first best bid/ask, ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Finished orders remembered, so late duplicate events are recognised. */
-const FINISHED_REMEMBERED = 2000;
+/** Orders whose fill fees are remembered, at most. */
+const FEE_ORDERS_REMEMBERED = 2000;
 /** Polls of a market order that was not final in the placement answer. */
 const MARKET_POLLS = 5;
 const MARKET_POLL_MS = 200;
@@ -97,13 +97,8 @@ export class BackpackVenue implements Venue {
   #stream: BackpackStream | undefined;
   #market: Market | undefined;
   #closed = false;
-  readonly #listeners = new Set<OrderListener>();
-  /** Merged state of every order not known to be finished. */
-  readonly #working = new Map<string, OrderSnapshot>();
-  /** Merged final state of recently finished orders, oldest first. */
-  readonly #finished = new Map<string, OrderSnapshot>();
-  /** `status/filled` of the last event delivered per order, to drop duplicates. */
-  readonly #delivered = new Map<string, string>();
+  /** Merged state of every order, and the listeners. */
+  readonly #orders = new OrderStates();
   /** Fees per order, summed from the stream's fill events (REST order answers carry none). */
   readonly #fees = new Map<string, { total: Decimal; trades: Set<string> }>();
   #resyncing: Promise<void> | undefined;
@@ -278,8 +273,7 @@ export class BackpackVenue implements Venue {
   }
 
   onOrderEvent(listener: OrderListener): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#orders.listen(listener);
   }
 
   #checkIncrement(name: string, value: Decimal, increment: Decimal, what: string): void {
@@ -315,7 +309,7 @@ export class BackpackVenue implements Venue {
     if (known === undefined) {
       known = { total: fee.mul(0), trades: new Set() };
       this.#fees.set(orderId, known);
-      if (this.#fees.size > FINISHED_REMEMBERED) this.#fees.delete(this.#fees.keys().next().value!);
+      if (this.#fees.size > FEE_ORDERS_REMEMBERED) this.#fees.delete(this.#fees.keys().next().value!);
     }
     if (!known.trades.has(tradeId)) {
       known.trades.add(tradeId);
@@ -324,40 +318,9 @@ export class BackpackVenue implements Venue {
     return known.total;
   }
 
-  /**
-   * Merges a report into the order's known state and returns the merged state. With `deliver`, listeners get
-   * the merged state unless it equals the last one they got for that order.
-   */
+  /** Merges a report into the order's known state; with `deliver`, listeners get the change. */
   #observe(report: OrderSnapshot, deliver: boolean): OrderSnapshot {
-    const clean = plainSnapshot(report);
-    const known = this.#working.get(clean.orderId) ?? this.#finished.get(clean.orderId);
-    const merged = mergeSnapshot(known, clean);
-    if (isTerminal(merged.status)) {
-      this.#working.delete(merged.orderId);
-      this.#finished.delete(merged.orderId);
-      this.#finished.set(merged.orderId, merged);
-      if (this.#finished.size > FINISHED_REMEMBERED) {
-        const oldest = this.#finished.keys().next().value!;
-        this.#finished.delete(oldest);
-        this.#delivered.delete(oldest);
-      }
-    } else {
-      this.#working.set(merged.orderId, merged);
-    }
-    if (deliver) {
-      const key = `${merged.status}/${merged.filled.toFixed()}`;
-      if (this.#delivered.get(merged.orderId) !== key) {
-        this.#delivered.set(merged.orderId, key);
-        for (const listener of this.#listeners) {
-          try {
-            listener(merged);
-          } catch {
-            // A listener must not break delivery to the others.
-          }
-        }
-      }
-    }
-    return merged;
+    return this.#orders.merge(report, deliver);
   }
 
   /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */
@@ -397,35 +360,19 @@ export class BackpackVenue implements Venue {
 
   async #resyncOnce(why: string): Promise<void> {
     this.#log("info", `backpack: reading open orders after ${why}`);
-    const before = new Set(this.#working.keys());
+    const before = this.#orders.workingIds();
     const open = await this.#client.openOrders();
     if (this.#closed) return;
     const openIds = new Set(open.map((o) => o.orderId));
     for (const o of open) this.#observe(o, true);
     // Orders that left the book while the stream was down: their final state says whether they filled.
     for (const id of before) {
-      if (openIds.has(id) || !this.#working.has(id)) continue;
+      if (openIds.has(id) || !this.#orders.isWorking(id)) continue;
       const final = await this.#client.order(id);
       if (this.#closed) return;
       if (final !== undefined) this.#observe(final, true);
     }
   }
-}
-
-/** The snapshot fields only (no venue extras), so merged states stay plain. */
-function plainSnapshot(o: OrderSnapshot): OrderSnapshot {
-  return {
-    orderId: o.orderId,
-    side: o.side,
-    status: o.status,
-    price: o.price,
-    quantity: o.quantity,
-    filled: o.filled,
-    ...(o.clientId === undefined ? {} : { clientId: o.clientId }),
-    ...(o.avgPrice === undefined ? {} : { avgPrice: o.avgPrice }),
-    ...(o.fee === undefined ? {} : { fee: o.fee }),
-    ...(o.reduceOnly === undefined ? {} : { reduceOnly: o.reduceOnly }),
-  };
 }
 
 function url(

@@ -360,6 +360,12 @@ runCases("backpack", [
     ok: false,
     messages: { BACKPACK_BASE_URL: /not an absolute URL/ },
   },
+  {
+    name: "tuning variables are checked",
+    env: { ...BACKPACK_GOOD, BACKPACK_HTTP_TIMEOUT_MS: "800", BACKPACK_WS_STALE_MS: "-5" },
+    expect: { BACKPACK_HTTP_TIMEOUT_MS: "ok", BACKPACK_WS_STALE_MS: "invalid" },
+    ok: false,
+  },
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -592,6 +598,43 @@ runCases("aster", [
     expect: { ASTER_BASE_URL: "ok", ASTER_WS_URL: "invalid" },
     ok: false,
     mode: V3,
+  },
+  {
+    name: "tuning variables in whole milliseconds",
+    env: {
+      ...ASTER_V1,
+      ASTER_HTTP_TIMEOUT_MS: "2500",
+      ASTER_WS_STALE_MS: "15000",
+      ASTER_RECV_WINDOW_MS: "10000",
+    },
+    expect: { ASTER_HTTP_TIMEOUT_MS: "ok", ASTER_WS_STALE_MS: "ok", ASTER_RECV_WINDOW_MS: "ok" },
+    ok: true,
+    mode: V1,
+    messages: {
+      ASTER_HTTP_TIMEOUT_MS: /^2500 ms \(time allowed per REST request/,
+      ASTER_RECV_WINDOW_MS: /^10000 ms/,
+    },
+  },
+  {
+    name: "tuning variables that are not whole milliseconds, or a recvWindow above 60 s",
+    env: {
+      ...ASTER_V3,
+      ASTER_HTTP_TIMEOUT_MS: "2.5s",
+      ASTER_WS_STALE_MS: "0",
+      ASTER_RECV_WINDOW_MS: "60001",
+    },
+    expect: {
+      ASTER_HTTP_TIMEOUT_MS: "invalid",
+      ASTER_WS_STALE_MS: "invalid",
+      ASTER_RECV_WINDOW_MS: "invalid",
+    },
+    ok: false,
+    mode: V3,
+    messages: {
+      ASTER_HTTP_TIMEOUT_MS: /^"2\.5s" is not a whole number of milliseconds/,
+      ASTER_WS_STALE_MS: /^"0" is not a whole number of milliseconds >= 1/,
+      ASTER_RECV_WINDOW_MS: /above the largest accepted value, 60000 ms/,
+    },
   },
 ]);
 

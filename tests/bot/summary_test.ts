@@ -127,3 +127,13 @@ Deno.test("formatSummary: boost line, unknown position, negative and rounded mon
       .includes("Boost cycles"),
   );
 });
+
+Deno.test("PnlBook: a fee reported after its fill adds to the fees, not to the volume or the PnL", () => {
+  const book = new PnlBook();
+  book.fill("buy", new Decimal("1"), new Decimal("100"), new Decimal("0"));
+  book.fee(new Decimal("0.035"));
+  assert.equal(book.fees.toString(), "0.035");
+  assert.equal(book.volume.toString(), "100");
+  assert.equal(book.realized.toString(), "0");
+  assert.equal(book.position.toString(), "1");
+});

@@ -423,3 +423,52 @@ Deno.test("socket: an injected socket whose close never completes is abandoned a
   assert.equal(clock.pending, 0);
   assert.equal(socket.connected, false);
 });
+
+Deno.test("ReconnectingSocket: a message sent right after the handshake is not lost, nor a close", async () => {
+  // The server speaks first on every connection and closes every other one at once: each message must arrive,
+  // and each early close must lead to a reconnect.
+  const listening = Promise.withResolvers<number>();
+  let served = 0;
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: ({ port }) => listening.resolve(port),
+  }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const n = ++served;
+    socket.addEventListener("open", () => {
+      socket.send(`hello ${n}`);
+      if (n % 2 === 0) socket.close(1000, "bye");
+    });
+    return response;
+  });
+  const port = await listening.promise;
+  const clock = new ManualClock();
+  const received: string[] = [];
+  const socket = new ReconnectingSocket({
+    url: `ws://127.0.0.1:${port}`,
+    clock,
+    staleMs: 0,
+    onMessage: (m) => received.push(m),
+  });
+  try {
+    socket.start();
+    for (let round = 1; round <= 20; round++) {
+      await until(() => received.includes(`hello ${round}`), `message ${round}`);
+      if (round % 2 === 1) {
+        await until(() => socket.connected, `connection ${round} open`);
+        socket.reconnect("next round");
+      }
+      // Let the backoff pass.
+      const deadline = Date.now() + 3000;
+      while (served === round && Date.now() < deadline) {
+        clock.advance(1000);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    assert.deepEqual(received.slice(0, 20), Array.from({ length: 20 }, (_, i) => `hello ${i + 1}`));
+  } finally {
+    await socket.close();
+    await server.shutdown();
+  }
+});

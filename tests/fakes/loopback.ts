@@ -67,6 +67,8 @@ export type RouteHandler = (req: FakeRequest) => Response | Promise<Response>;
 export interface SocketSession {
   /** Connection number, from 1. */
   readonly id: number;
+  /** The URL the client connected to (its path names the stream or key on some venues). */
+  readonly url: URL;
   /** True until the socket closes. */
   readonly open: boolean;
   /** A silent session stays open but sends nothing and ignores what it receives. */
@@ -98,7 +100,15 @@ export interface LoopbackOptions {
   readonly errorBody?: (status: number) => string;
   /** Answer to a request no route matches; default 404 with {@link LoopbackOptions.errorBody}. */
   readonly notFound?: RouteHandler;
+  /**
+   * Headers added to every HTTP answer, injected faults included (a venue's rate-limit counters, say); called
+   * once the request is recorded and before it is handled.
+   */
+  readonly responseHeaders?: (record: RequestRecord) => Record<string, string>;
 }
+
+/** Where a fake accepts WebSocket upgrades: one exact path, or every path that starts with `prefix`. */
+export type SocketPath = string | { readonly prefix: string };
 
 /** Turns JSON into a response with the venue's content type. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -121,6 +131,7 @@ class Session implements SocketSession {
   readonly closed = Promise.withResolvers<void>();
   constructor(
     readonly id: number,
+    readonly url: URL,
     readonly socket: WebSocket,
     readonly log: (direction: "in" | "out", data: string) => void,
   ) {}
@@ -156,7 +167,7 @@ export class LoopbackServer {
   /** Every WebSocket message, both ways. */
   readonly socketMessages: SocketMessageRecord[] = [];
   readonly #routes: Route[] = [];
-  #socketPath: string | undefined;
+  #socketPath: SocketPath | undefined;
   #socketHandler: SocketHandler = {};
   readonly #sessions = new Set<Session>();
   #sessionCount = 0;
@@ -164,6 +175,7 @@ export class LoopbackServer {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #errorBody: (status: number) => string;
   readonly #notFound: RouteHandler | undefined;
+  readonly #responseHeaders: ((record: RequestRecord) => Record<string, string>) | undefined;
   #server: Deno.HttpServer<Deno.NetAddr> | undefined;
   #port = 0;
   #closed = false;
@@ -175,6 +187,7 @@ export class LoopbackServer {
     this.#errorBody = options.errorBody ??
       ((status) => JSON.stringify({ error: `injected HTTP ${status}` }));
     this.#notFound = options.notFound;
+    this.#responseHeaders = options.responseHeaders;
   }
 
   /** Starts a server on 127.0.0.1 with a free port. */
@@ -210,8 +223,11 @@ export class LoopbackServer {
     return this;
   }
 
-  /** Accepts WebSocket upgrades on `path` and hands the connections to `handler`. */
-  websocket(path: string, handler: SocketHandler): this {
+  /**
+   * Accepts WebSocket upgrades on `path` (exact, or `{ prefix }` for every path under it) and hands the
+   * connections to `handler`; {@link SocketSession.url} tells which path a connection asked for.
+   */
+  websocket(path: SocketPath, handler: SocketHandler): this {
     this.#socketPath = path;
     this.#socketHandler = handler;
     return this;
@@ -323,6 +339,7 @@ export class LoopbackServer {
       fault: undefined,
     };
     this.requests.push(record);
+    const extraHeaders = this.#responseHeaders?.(record) ?? {};
     const fakeReq: FakeRequest = {
       ...record,
       url,
@@ -370,6 +387,7 @@ export class LoopbackServer {
       default:
         response = await this.#dispatch(fakeReq);
     }
+    for (const [k, v] of Object.entries(extraHeaders)) response.headers.set(k, v);
     record.status = response.status;
     return response;
   }
@@ -395,15 +413,21 @@ export class LoopbackServer {
     });
   }
 
+  #acceptsSocketPath(path: string): boolean {
+    const want = this.#socketPath;
+    if (want === undefined) return false;
+    return typeof want === "string" ? path === want : path.startsWith(want.prefix);
+  }
+
   #upgrade(req: Request, url: URL): Response {
-    if (this.#closed || url.pathname !== (this.#socketPath ?? "\0")) {
+    if (this.#closed || !this.#acceptsSocketPath(url.pathname)) {
       return new Response(this.#errorBody(404), { status: 404 });
     }
     const refused = this.faults.refuseUpgrade();
     if (refused !== undefined) return new Response(this.#errorBody(refused), { status: refused });
     const { socket, response } = Deno.upgradeWebSocket(req);
     const id = ++this.#sessionCount;
-    const session = new Session(id, socket, (direction, data) => {
+    const session = new Session(id, url, socket, (direction, data) => {
       this.socketMessages.push({ session: id, direction, data, time: this.clock.now() });
     });
     this.#sessions.add(session);
