@@ -23,7 +23,7 @@ export interface VenueContext {
 }
 
 /** Venues this build can trade on. The others are accepted names that are refused with a clear message. */
-export const AVAILABLE_EXCHANGES: ReadonlySet<ExchangeName> = new Set(["paper", "backpack"]);
+export const AVAILABLE_EXCHANGES: ReadonlySet<ExchangeName> = new Set(["paper", "backpack", "aster"]);
 
 /** File of the paper account for a ticker and account. */
 export function paperStatePath(logDir: string, ticker: string, accountName: string | undefined): string {
@@ -59,6 +59,10 @@ export async function createVenue(name: ExchangeName, ctx: VenueContext): Promis
     case "backpack": {
       const { createBackpackVenue } = await import("./backpack/venue.ts");
       return createBackpackVenue(ctx);
+    }
+    case "aster": {
+      const { createAsterVenue } = await import("./aster/venue.ts");
+      return createAsterVenue(ctx);
     }
     default:
       requireAvailable(name);

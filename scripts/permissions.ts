@@ -6,6 +6,7 @@
 import { ALL_ENV_VARS } from "../bot/env_vars.ts";
 import { notifyHosts } from "../notify/notifier.ts";
 import { RUN_DEFAULTS } from "../bot/config.ts";
+import { ASTER_HOSTS } from "../exchanges/aster/venue.ts";
 import { BACKPACK_HOSTS } from "../exchanges/backpack/venue.ts";
 
 /** What the binary may touch. Paths are relative: they resolve against the directory it runs in. */
@@ -18,7 +19,10 @@ export interface PermissionSet {
 
 /** Hosts of every venue this build trades on (paper needs none) and of the notification channels. */
 export function allowedHosts(): string[] {
-  const venues = [...Object.values(BACKPACK_HOSTS)];
+  const venues = [
+    ...Object.values(BACKPACK_HOSTS),
+    ...Object.values(ASTER_HOSTS).flatMap((hosts) => Object.values(hosts)),
+  ];
   return [...new Set([...venues, ...notifyHosts()])].sort();
 }
 

@@ -1,0 +1,204 @@
+/**
+ * `perpbot run --exchange aster` (normal and `--boost`), `check-position` and `cancel-all --close-position`
+ * as a user runs them (the CLI as a subprocess with the release permissions), against the Aster fake in both
+ * signing modes with faults switched on; the invariants are checked on the fake's own record of orders.
+ */
+import assert from "node:assert/strict";
+import { ASTER_TEST_V1, ASTER_TEST_V3, AsterFake, type AsterMode } from "../fakes/aster.ts";
+import { describeResult, runCli, withTempDir } from "./cli_helpers.ts";
+import {
+  assertCleanRun,
+  loopbackReleaseFlags,
+  readDir,
+  runAgainstFake,
+  type ScheduledFault,
+} from "./venue_e2e.ts";
+
+/** Not powers of ten, and written the way Aster pads them. */
+const MARKET = {
+  ticker: "SOL",
+  tickSize: "0.05000000",
+  stepSize: "0.1",
+  minQuantity: "0.2",
+  bid: "150",
+} as const;
+const SECRETS = [
+  ASTER_TEST_V1.secretKey,
+  ASTER_TEST_V3.signerPrivateKey,
+  ASTER_TEST_V3.signerPrivateKey.slice(2),
+];
+/** Short timeouts so the faults resolve within the run. */
+const TUNING = { ASTER_HTTP_TIMEOUT_MS: "500", ASTER_WS_STALE_MS: "1500", TIMEZONE: "UTC" };
+const COMMON = ["--exchange", "aster", "--ticker", "SOL"];
+const PLACE = { method: "POST", path: /^\/fapi\/v[13]\/order$/ } as const;
+
+async function startFake(): Promise<AsterFake> {
+  // The market moves only when the test moves it, so every fill is one the test chose.
+  return await AsterFake.start({ ...MARKET, tickerIntervalMs: 250 });
+}
+
+function faults(fake: AsterFake): ScheduledFault[] {
+  return [
+    { atMs: 2500, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
+    { atMs: 4000, what: "listen key expired", inject: () => void fake.expireListenKey() },
+    { atMs: 5500, what: "429 with Retry-After 1 s", inject: () => fake.rateLimit({}, 1) },
+    {
+      atMs: 7000,
+      what: "a placement applied, its answer lost",
+      inject: () => fake.loseNextPlacementAnswer(),
+    },
+    { atMs: 8500, what: "sockets open but silent", inject: () => fake.silenceSockets() },
+    { atMs: 10_500, what: "503 on the next placement", inject: () => fake.faults.serverError(PLACE) },
+    {
+      atMs: 12_000,
+      what: "order events duplicated",
+      inject: () => fake.faults.events.duplicate(undefined, 3),
+    },
+    { atMs: 13_500, what: "an order event reordered", inject: () => fake.faults.events.reorder() },
+    {
+      atMs: 15_000,
+      what: "a fill event dropped",
+      inject: () => fake.faults.events.drop((e) => e.o.x === "TRADE"),
+    },
+    { atMs: 16_500, what: "a 502 on any request", inject: () => fake.faults.serverError({}, 502) },
+    // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
+    { atMs: 19_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.1") },
+  ];
+}
+
+for (const mode of ["v3", "v1"] as const satisfies readonly AsterMode[]) {
+  Deno.test({
+    name:
+      `aster ${mode} end to end: run with faults until SIGINT, check-position, cancel-all --close-position`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () =>
+      withTempDir(async (dir) => {
+        const fake = await startFake();
+        try {
+          const runArgs = [...COMMON, "--quantity", "0.4", "--take-profit", "0.05", "--wait-time", "2"];
+          runArgs.push("--max-orders", "5");
+          const run = await runAgainstFake({
+            fake,
+            dir,
+            env: { ...fake.env(mode), ...TUNING },
+            args: runArgs,
+            direction: "buy",
+            quantity: "0.4",
+            maxOrders: 5,
+            boost: false,
+            faults: faults(fake),
+            stopWith: { signal: "SIGINT", afterMs: 19_500 },
+            secrets: SECRETS,
+          });
+          assertCleanRun(runArgs, run);
+          const opens = run.report.opens.map((o) =>
+            `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`
+          ).join("; ");
+          assert.equal(run.injected.length, 12, run.injected.join("; "));
+          assert.ok(run.report.pairs.length >= 3, `${run.report.pairs.length} covered fills: ${opens}`);
+          assert.ok(
+            run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
+            `no partial fill covered: ${opens}`,
+          );
+          assert.ok(
+            run.report.takeProfits.some((t) => t.status === "FILLED"),
+            `no take-profit filled: ${opens}`,
+          );
+          assert.deepEqual(
+            fake.openOrders().filter((o) => o.side === "BUY"),
+            [],
+            "no open order after SIGINT",
+          );
+          // Every request was accepted as signed: no signature, key, clock or nonce refusal.
+          const refused = fake.requests.filter((r) =>
+            r.status === 401 || /-10(21|22)|-2015|-4225/.test(r.body)
+          );
+          assert.deepEqual(refused.map((r) => `${r.method} ${r.path} ${r.status}`), []);
+          const user = fake.requests.filter((r) => /listenKey/.test(r.path) && r.method === "POST");
+          assert.ok(user.length >= 2, `${user.length} listen keys: a new one after the expiry`);
+          const fees = /Fees: (\S+)/.exec(run.result.stdout);
+          assert.ok(fees !== null && Number(fees[1]) > 0, run.result.stdout);
+
+          const opts = { cwd: dir, permissions: loopbackReleaseFlags() };
+          const checkArgs = ["check-position", ...COMMON, "--quantity", "0.4", "--json"];
+          const check = await runCli(checkArgs, opts);
+          assert.equal(check.code, 0, describeResult(checkArgs, check));
+          const verdict = JSON.parse(check.stdout);
+          assert.equal(verdict.verdict, "consistent");
+          assert.equal(verdict.position, fake.position().toString());
+
+          assert.ok(fake.openOrders().length > 0, "take-profits rest after the run");
+          const cancelArgs = ["cancel-all", ...COMMON, "--close-position", "--json"];
+          const cancel = await runCli(cancelArgs, opts);
+          assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
+          assert.deepEqual(fake.openOrders(), []);
+          assert.ok(
+            fake.position().isZero(),
+            `position ${fake.position()} after cancel-all --close-position`,
+          );
+          const again = await runCli(cancelArgs, opts);
+          assert.equal(again.code, 0, describeResult(cancelArgs, again));
+
+          const texts = [
+            check.stdout,
+            check.stderr,
+            cancel.stdout,
+            cancel.stderr,
+            again.stdout,
+            again.stderr,
+          ];
+          texts.push(...Object.values(await readDir(`${dir}/logs`)));
+          for (const s of SECRETS) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
+        } finally {
+          await fake.close();
+        }
+      }),
+  });
+}
+
+Deno.test({
+  name: "aster end to end: --boost closes every fill at market and reports what the volume cost",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const fake = await startFake();
+      try {
+        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "16s"];
+        const run = await runAgainstFake({
+          fake,
+          dir,
+          env: { ...fake.env("v3"), ...TUNING },
+          args: runArgs,
+          direction: "buy",
+          quantity: "0.4",
+          maxOrders: 40,
+          boost: true,
+          faults: [
+            { atMs: 3000, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
+            {
+              atMs: 5000,
+              what: "503 on the next market order",
+              inject: () => fake.faults.serverError({ ...PLACE, where: (r) => /type=MARKET/.test(r.body) }),
+            },
+            { atMs: 13_000, what: "a 3 s IP ban (418)", inject: () => fake.ban(3) },
+          ],
+          secrets: SECRETS,
+        });
+        assertCleanRun(runArgs, run);
+        assert.ok(run.report.marketCloses.length >= 3, `${run.report.marketCloses.length} market closes`);
+        assert.deepEqual(run.report.takeProfits, []);
+        assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
+        // The summary tells what the volume cost: fees and net PnL of the boost cycles.
+        const line = /Boost cycles: (\d+) \| volume: (\S+) \| fees: (\S+) \| net PnL: (\S+)/.exec(
+          run.result.stdout,
+        );
+        assert.ok(line !== null, run.result.stdout);
+        assert.equal(Number(line[1]), run.report.marketCloses.length, run.result.stdout);
+        assert.ok(Number(line[2]) > 0 && Number(line[3]) > 0, `boost volume ${line[2]}, fees ${line[3]}`);
+      } finally {
+        await fake.close();
+      }
+    }),
+});
