@@ -2,8 +2,9 @@
  * Aster REST client for one perpetual market: exchange info, book ticker, orders, cancels, positions and
  * listen keys, signed V1 (HMAC) or V3 (EIP-712 API wallet).
  *
- * Parameters: GET and DELETE carry every parameter in the query string; POST and PUT send them as an
- * `application/x-www-form-urlencoded` body with an empty query. The signed string is exactly the string sent.
+ * Parameters: GET carries every parameter in the query string; POST, PUT and DELETE send them as an
+ * `application/x-www-form-urlencoded` body with an empty query (the V3 documentation's rule, which V1 accepts
+ * too). The signed string is exactly the string sent.
  * No broker, referral or attribution header or parameter is ever sent.
  *
  * Failures: `-1021`, `-1022`, `-2014`, `-2015` are {@link AuthenticationError} whatever the HTTP status;
@@ -583,9 +584,9 @@ export class AsterClient {
     }
     let url = `${this.#base}${call.path}`;
     let body: string | undefined;
-    if (call.method === "GET" || call.method === "DELETE") {
+    if (call.method === "GET") {
       if (params !== "") url += `?${params}`;
-    } else {
+    } else if (params !== "") {
       body = params;
       headers["content-type"] = "application/x-www-form-urlencoded";
     }

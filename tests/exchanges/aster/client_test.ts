@@ -161,7 +161,7 @@ Deno.test("aster client V1: a post-only placement is a signed form body, signatu
   for (const [k] of r.headers) assert.ok(!/broker|referr|affiliate/i.test(k), k);
 });
 
-Deno.test("aster client V1: GET and DELETE put every parameter in the query; listen keys need the key only", async () => {
+Deno.test("aster client V1: GET puts every parameter in the query, DELETE in a form body; listen keys need the key only", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
     if (r.path === "/fapi/v1/listenKey") {
@@ -180,8 +180,12 @@ Deno.test("aster client V1: GET and DELETE put every parameter in the query; lis
   assert.match(pos!.query, /^symbol=SOLUSDT&timestamp=\d+&recvWindow=5000&signature=[0-9a-f]{64}$/);
   assert.equal(pos!.body, "");
   assert.equal(cancel!.method, "DELETE");
-  assert.match(cancel!.query, /^symbol=SOLUSDT&orderId=101&timestamp=/);
-  assert.equal(cancel!.body, "");
+  assert.match(
+    cancel!.body,
+    /^symbol=SOLUSDT&orderId=101&timestamp=\d+&recvWindow=5000&signature=[0-9a-f]{64}$/,
+  );
+  assert.equal(cancel!.query, "");
+  assert.equal(cancel!.headers.get("content-type"), "application/x-www-form-urlencoded");
   for (const r of [create!, keep!, close!]) {
     assert.equal(r.path, "/fapi/v1/listenKey");
     assert.equal(r.headers.get("x-mbx-apikey"), V1_KEY);
