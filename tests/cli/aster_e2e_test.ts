@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { ASTER_TEST_V1, ASTER_TEST_V3, AsterFake, type AsterMode } from "../fakes/aster.ts";
-import { describeResult, runCli, withTempDir } from "./cli_helpers.ts";
+import { withTempDir } from "./cli_helpers.ts";
 import {
+  assertBoostSummary,
+  assertCheckThenCancelAll,
   assertCleanRun,
-  loopbackReleaseFlags,
-  readDir,
+  assertTraded,
   runAgainstFake,
   type ScheduledFault,
 } from "./venue_e2e.ts";
@@ -92,64 +93,29 @@ for (const mode of ["v3", "v1"] as const satisfies readonly AsterMode[]) {
             secrets: SECRETS,
           });
           assertCleanRun(runArgs, run);
-          const opens = run.report.opens.map((o) =>
-            `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`
-          ).join("; ");
           assert.equal(run.injected.length, 12, run.injected.join("; "));
-          assert.ok(run.report.pairs.length >= 3, `${run.report.pairs.length} covered fills: ${opens}`);
-          assert.ok(
-            run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
-            `no partial fill covered: ${opens}`,
-          );
-          assert.ok(
-            run.report.takeProfits.some((t) => t.status === "FILLED"),
-            `no take-profit filled: ${opens}`,
-          );
+          assertTraded(run.report, 3);
           assert.deepEqual(
             fake.openOrders().filter((o) => o.side === "BUY"),
             [],
             "no open order after SIGINT",
           );
           // Every request was accepted as signed: no signature, key, clock or nonce refusal.
-          const refused = fake.requests.filter((r) =>
-            r.status === 401 || /-10(21|22)|-2015|-4225/.test(r.body)
-          );
-          assert.deepEqual(refused.map((r) => `${r.method} ${r.path} ${r.status}`), []);
-          const user = fake.requests.filter((r) => /listenKey/.test(r.path) && r.method === "POST");
-          assert.ok(user.length >= 2, `${user.length} listen keys: a new one after the expiry`);
+          assert.ok(fake.requests.every((r) => r.status !== 401), "every signed request was accepted");
+          const refused = fake.errors.filter((e) => [-1021, -1022, -2014, -2015, -4225].includes(e.code));
+          assert.deepEqual(refused, []);
+          const keys = fake.requests.filter((r) => /listenKey/.test(r.path) && r.method === "POST");
+          assert.ok(keys.length >= 2, `${keys.length} listen keys: a new one after the expiry`);
           const fees = /Fees: (\S+)/.exec(run.result.stdout);
           assert.ok(fees !== null && Number(fees[1]) > 0, run.result.stdout);
 
-          const opts = { cwd: dir, permissions: loopbackReleaseFlags() };
-          const checkArgs = ["check-position", ...COMMON, "--quantity", "0.4", "--json"];
-          const check = await runCli(checkArgs, opts);
-          assert.equal(check.code, 0, describeResult(checkArgs, check));
-          const verdict = JSON.parse(check.stdout);
-          assert.equal(verdict.verdict, "consistent");
-          assert.equal(verdict.position, fake.position().toString());
-
-          assert.ok(fake.openOrders().length > 0, "take-profits rest after the run");
-          const cancelArgs = ["cancel-all", ...COMMON, "--close-position", "--json"];
-          const cancel = await runCli(cancelArgs, opts);
-          assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
-          assert.deepEqual(fake.openOrders(), []);
-          assert.ok(
-            fake.position().isZero(),
-            `position ${fake.position()} after cancel-all --close-position`,
-          );
-          const again = await runCli(cancelArgs, opts);
-          assert.equal(again.code, 0, describeResult(cancelArgs, again));
-
-          const texts = [
-            check.stdout,
-            check.stderr,
-            cancel.stdout,
-            cancel.stderr,
-            again.stdout,
-            again.stderr,
-          ];
-          texts.push(...Object.values(await readDir(`${dir}/logs`)));
-          for (const s of SECRETS) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
+          await assertCheckThenCancelAll({
+            backend: fake.backend,
+            dir,
+            market: COMMON,
+            quantity: "0.4",
+            secrets: SECRETS,
+          });
         } finally {
           await fake.close();
         }
@@ -191,12 +157,7 @@ Deno.test({
         assert.deepEqual(run.report.takeProfits, []);
         assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
         // The summary tells what the volume cost: fees and net PnL of the boost cycles.
-        const line = /Boost cycles: (\d+) \| volume: (\S+) \| fees: (\S+) \| net PnL: (\S+)/.exec(
-          run.result.stdout,
-        );
-        assert.ok(line !== null, run.result.stdout);
-        assert.equal(Number(line[1]), run.report.marketCloses.length, run.result.stdout);
-        assert.ok(Number(line[2]) > 0 && Number(line[3]) > 0, `boost volume ${line[2]}, fees ${line[3]}`);
+        assertBoostSummary(run.result.stdout, run.report.marketCloses.length);
       } finally {
         await fake.close();
       }

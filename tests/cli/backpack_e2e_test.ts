@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { BACKPACK_TEST_KEY, BackpackFake } from "../fakes/backpack.ts";
 import { BackendRecorder } from "../fakes/backend_recorder.ts";
-import type { InvariantReport } from "../fakes/bot_harness.ts";
-import { describeResult, runCli, withTempDir } from "./cli_helpers.ts";
+import { withTempDir } from "./cli_helpers.ts";
 import {
+  assertBoostSummary,
+  assertCheckThenCancelAll,
   assertCleanRun,
-  loopbackReleaseFlags,
-  readDir,
+  assertTraded,
   runAgainstFake,
   type ScheduledFault,
 } from "./venue_e2e.ts";
@@ -61,12 +61,6 @@ function secondRunFaults(fake: BackpackFake): ScheduledFault[] {
     },
     { atMs: 8000, what: "a 5xx on any request", inject: () => fake.faults.serverError({}, 502) },
   ];
-}
-
-/** A short summary of the open orders of a run, for assertion messages. */
-function describeOpens(report: InvariantReport): string {
-  return report.opens.map((o) => `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`)
-    .join("; ");
 }
 
 Deno.test({
@@ -123,19 +117,9 @@ Deno.test({
         recorder.stop();
 
         // Both runs together, as the venue saw them.
-        const report = second.report;
-        const opens = describeOpens(report);
-        assert.equal(
-          first.injected.length + second.injected.length,
-          11,
-          [...first.injected, ...second.injected].join("; "),
-        );
-        assert.ok(report.pairs.length >= 3, `${report.pairs.length} covered fills: ${opens}`);
-        assert.ok(
-          report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
-          `no partial fill covered: ${opens}`,
-        );
-        assert.ok(report.takeProfits.some((t) => t.status === "FILLED"), `no take-profit filled: ${opens}`);
+        const all = [...first.injected, ...second.injected];
+        assert.equal(all.length, 11, all.join("; "));
+        assertTraded(second.report, 3);
         assert.ok(fake.requests.every((r) => r.status !== 401), "every signed request was accepted");
         // Fees come from fill events; a duplicated event must not count twice (a dropped one is missed).
         const fees = /Fees: (\S+)/.exec(second.result.stdout);
@@ -145,25 +129,13 @@ Deno.test({
         const csv = Object.entries(second.files).find(([name]) => name.endsWith("_orders.csv"));
         assert.ok(csv !== undefined && csv[1].split("\n").length > 3, "the CSV has filled orders");
 
-        const opts = { cwd: dir, permissions: loopbackReleaseFlags() };
-        const checkArgs = ["check-position", ...COMMON, "--quantity", "0.4", "--json"];
-        const check = await runCli(checkArgs, opts);
-        assert.equal(check.code, 0, describeResult(checkArgs, check));
-        const verdict = JSON.parse(check.stdout);
-        assert.equal(verdict.verdict, "consistent");
-        assert.equal(verdict.position, fake.position().toString());
-
-        const cancelArgs = ["cancel-all", ...COMMON, "--close-position", "--json"];
-        const cancel = await runCli(cancelArgs, opts);
-        assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
-        assert.deepEqual(fake.openOrders(), []);
-        assert.ok(fake.position().isZero(), `position ${fake.position()} after cancel-all --close-position`);
-        const again = await runCli(cancelArgs, opts);
-        assert.equal(again.code, 0, describeResult(cancelArgs, again));
-
-        const texts = [check.stdout, check.stderr, cancel.stdout, cancel.stderr, again.stdout, again.stderr];
-        texts.push(...Object.values(await readDir(`${dir}/logs`)));
-        for (const s of SECRETS) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
+        await assertCheckThenCancelAll({
+          backend: fake.backend,
+          dir,
+          market: COMMON,
+          quantity: "0.4",
+          secrets: SECRETS,
+        });
       } finally {
         recorder.stop();
         await fake.close();
@@ -209,12 +181,7 @@ Deno.test({
         assert.deepEqual(run.report.takeProfits, []);
         assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
         // The summary tells what the volume cost: fees and net PnL of the boost cycles.
-        const line = /Boost cycles: (\d+) \| volume: (\S+) \| fees: (\S+) \| net PnL: (\S+)/.exec(
-          run.result.stdout,
-        );
-        assert.ok(line !== null, run.result.stdout);
-        assert.equal(Number(line[1]), run.report.marketCloses.length, run.result.stdout);
-        assert.ok(Number(line[3]) > 0, `boost fees ${line[3]}`);
+        assertBoostSummary(run.result.stdout, run.report.marketCloses.length);
       } finally {
         await fake.close();
       }

@@ -14,7 +14,7 @@ import { permissionFlags, releasePermissions } from "../../scripts/permissions.t
 import { BackendRecorder } from "../fakes/backend_recorder.ts";
 import { checkInvariants, type InvariantReport } from "../fakes/bot_harness.ts";
 import type { PaperBackend } from "../fakes/loopback.ts";
-import { type CliResult, describeResult, spawnCli, writeEnvFile } from "./cli_helpers.ts";
+import { type CliResult, describeResult, runCli, spawnCli, writeEnvFile } from "./cli_helpers.ts";
 
 /** The release permissions, plus the loopback address the fakes listen on. */
 export function loopbackReleaseFlags(): string[] {
@@ -166,4 +166,63 @@ export async function readDir(dir: string): Promise<Record<string, string>> {
     if (e.isFile) out[e.name] = await Deno.readTextFile(`${dir}/${e.name}`);
   }
   return out;
+}
+
+/** A short account of a run's open orders (id and state history), for assertion messages. */
+export function describeOpens(report: InvariantReport): string {
+  return report.opens.map((o) => `${o.orderId} ${o.history.map((h) => `${h.status}:${h.filled}`).join(",")}`)
+    .join("; ");
+}
+
+/** Asserts that a run traded every path: covered fills, one of them partial, and a filled take-profit. */
+export function assertTraded(report: InvariantReport, minPairs: number): void {
+  const opens = describeOpens(report);
+  assert.ok(report.pairs.length >= minPairs, `${report.pairs.length} covered fills: ${opens}`);
+  assert.ok(report.pairs.some((p) => p.open.filled.lt(p.open.quantity)), `no partial fill covered: ${opens}`);
+  assert.ok(report.takeProfits.some((t) => t.status === "FILLED"), `no take-profit filled: ${opens}`);
+}
+
+/**
+ * After a run: `check-position` finds the position covered, `cancel-all --close-position` leaves nothing open
+ * and a flat position, a second `cancel-all` has nothing to do, and no output or log file holds a secret.
+ */
+export async function assertCheckThenCancelAll(o: {
+  readonly backend: PaperBackend;
+  readonly dir: string;
+  /** `--exchange … --ticker …` */
+  readonly market: readonly string[];
+  readonly quantity: string;
+  readonly secrets: readonly string[];
+}): Promise<void> {
+  const opts = { cwd: o.dir, permissions: loopbackReleaseFlags() };
+  const checkArgs = ["check-position", ...o.market, "--quantity", o.quantity, "--json"];
+  const check = await runCli(checkArgs, opts);
+  assert.equal(check.code, 0, describeResult(checkArgs, check));
+  const verdict = JSON.parse(check.stdout);
+  assert.equal(verdict.verdict, "consistent");
+  assert.equal(verdict.position, o.backend.position().toString());
+
+  assert.ok(o.backend.openOrders().length > 0, "take-profits rest after the run");
+  const cancelArgs = ["cancel-all", ...o.market, "--close-position", "--json"];
+  const cancel = await runCli(cancelArgs, opts);
+  assert.equal(cancel.code, 0, describeResult(cancelArgs, cancel));
+  assert.deepEqual(o.backend.openOrders(), []);
+  assert.ok(
+    o.backend.position().isZero(),
+    `position ${o.backend.position()} after cancel-all --close-position`,
+  );
+  const again = await runCli(cancelArgs, opts);
+  assert.equal(again.code, 0, describeResult(cancelArgs, again));
+
+  const texts = [check.stdout, check.stderr, cancel.stdout, cancel.stderr, again.stdout, again.stderr];
+  texts.push(...Object.values(await readDir(`${o.dir}/logs`)));
+  for (const s of o.secrets) for (const t of texts) assert.ok(!t.includes(s), "a secret was written");
+}
+
+/** The numbers of the summary's boost line, asserted to be there and to count `cycles` cycles with fees. */
+export function assertBoostSummary(stdout: string, cycles: number): void {
+  const line = /Boost cycles: (\d+) \| volume: (\S+) \| fees: (\S+) \| net PnL: (\S+)/.exec(stdout);
+  assert.ok(line !== null, stdout);
+  assert.equal(Number(line[1]), cycles, stdout);
+  assert.ok(Number(line[2]) > 0 && Number(line[3]) > 0, `boost volume ${line[2]}, fees ${line[3]}`);
 }
