@@ -9,6 +9,7 @@
 import { type Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
 import { VenueDataError } from "../venue.ts";
+import { clipWords } from "../../bot/redact.ts";
 
 /** The perpetual symbol of a ticker: `ETH` → `ETH_USDC_PERP`. */
 export function perpSymbol(ticker: string): string {
@@ -29,7 +30,8 @@ function show(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  // Cut between words: a secret echoed in a value is quoted whole (and redacted by the log) or not at all.
+  return clipWords(text, 80);
 }
 
 function object(value: unknown, where: string): Json {
