@@ -21,6 +21,7 @@ import {
   isTerminal,
   RateLimitError,
   UnknownMarketError,
+  VenueDataError,
   VenueRejectedError,
   VenueUnavailableError,
 } from "../venue.ts";
@@ -127,7 +128,7 @@ export class BackpackClient {
         params: { symbol: this.symbol },
       });
     }
-    const market = parseMarket(json, ticker);
+    const market = this.#checked(() => parseMarket(json, ticker));
     if (market === undefined || market.symbol !== this.symbol) {
       throw new UnknownMarketError(
         `backpack has no perpetual market ${perpSymbol(ticker)} for ticker "${ticker}"`,
@@ -147,7 +148,7 @@ export class BackpackClient {
       path: BACKPACK_PATHS.depth,
       params: { symbol: this.symbol, limit: "5" },
     });
-    return parseDepth(json, this.symbol);
+    return this.#checked(() => parseDepth(json, this.symbol));
   }
 
   /**
@@ -214,7 +215,7 @@ export class BackpackClient {
       }
       if (res.ok) {
         this.#uncertain.delete(clientId);
-        const order = parseOrder(res.json(), "placed order");
+        const order = this.#checked(() => parseOrder(res.json(), "placed order"));
         // An order answered as already expired with nothing filled was the venue refusing to let it take.
         if (
           postOnly && order.filled.isZero() &&
@@ -272,7 +273,7 @@ export class BackpackClient {
         params: { symbol: this.symbol, orderId },
       })
     );
-    if (res.ok) return parseOrder(res.json(), "cancelled order");
+    if (res.ok) return this.#checked(() => parseOrder(res.json(), "cancelled order"));
     if (isNotFound(res.status, parseApiError(res.text))) {
       const known = await this.order(orderId);
       if (known !== undefined) return known;
@@ -298,7 +299,7 @@ export class BackpackClient {
     const text = res.text.trim();
     if (res.status !== 202 && text !== "") {
       const json = res.json();
-      if (Array.isArray(json)) return parseOrders(json, this.symbol, "cancelled orders");
+      if (Array.isArray(json)) return this.#checked(() => parseOrders(json, this.symbol, "cancelled orders"));
     }
     // Accepted for later processing: cancel what is still open one by one, to report each final state.
     const left = await this.openOrders();
@@ -315,7 +316,7 @@ export class BackpackClient {
       instruction: "orderQueryAll",
       params: { symbol: this.symbol },
     });
-    return parseOrders(json, this.symbol, "open orders");
+    return this.#checked(() => parseOrders(json, this.symbol, "open orders"));
   }
 
   /** One order by id: the book first, then the history; `undefined` when neither knows it. */
@@ -343,14 +344,14 @@ export class BackpackClient {
       path: BACKPACK_PATHS.position,
       instruction: "positionQuery",
     });
-    return parsePosition(json, this.symbol);
+    return this.#checked(() => parsePosition(json, this.symbol));
   }
 
   async #lookup(params: SignedParams): Promise<BackpackOrder | undefined> {
     const res = await this.#retry(() =>
       this.#send({ method: "GET", path: BACKPACK_PATHS.order, instruction: "orderQuery", params })
     );
-    if (res.ok) return parseOrder(res.json(), "order");
+    if (res.ok) return this.#checked(() => parseOrder(res.json(), "order"));
     if (isNotFound(res.status, parseApiError(res.text))) return undefined;
     throw this.#rejection(res);
   }
@@ -364,9 +365,23 @@ export class BackpackClient {
         params,
       })
     );
-    if (res.ok) return parseOrders(res.json(), this.symbol, "order history");
+    if (res.ok) return this.#checked(() => parseOrders(res.json(), this.symbol, "order history"));
     if (isNotFound(res.status, parseApiError(res.text))) return [];
     throw this.#rejection(res);
+  }
+
+  /**
+   * Runs a parser; its {@link VenueDataError} comes back redacted. A parser quotes the value it refused, and a
+   * venue may echo a secret in any field.
+   */
+  #checked<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof VenueDataError) || this.#opts.redact === undefined) throw e;
+      // No cause: it would carry the unredacted message.
+      throw new VenueDataError(this.#opts.redact(e.message));
+    }
   }
 
   /** Sends a call (with retries) and returns its JSON body; a non-2xx answer throws. */
