@@ -135,6 +135,41 @@ Deno.test("run: notifications refused with the token echoed leave no secret in a
   }
 });
 
+Deno.test("run stopped by an error naming a secret: log, notifications, stderr and exit code", async () => {
+  const notify = await echoingServer();
+  try {
+    await withTempDir(async (dir) => {
+      const envFile = await writeEnvFile(`${dir}/keys.env`, envText(notify.base));
+      // The log directory is named after a key (upper case, without 0x) and holds a damaged paper account:
+      // connecting fails with an error quoting the path.
+      const logDir = `${dir}/${TEST_SECRETS.EDGEX_STARK_PRIVATE_KEY.slice(2).toUpperCase()}`;
+      await Deno.mkdir(logDir);
+      await Deno.writeTextFile(`${logDir}/paper_ETH_state.json`, "{ damaged");
+      const args = ["run", "--exchange", "paper", "--env-file", envFile, "--log-dir", logDir];
+      const r = await runCli(args);
+      const what = describeResult(args, r);
+      assert.equal(r.code, 4, what);
+      assert.match(
+        r.stderr,
+        /^perpbot: Cannot connect to paper: The paper state file .*\[REDACTED\].* is damaged/m,
+        what,
+      );
+      const files = await filesIn(logDir);
+      const activity = files["paper_ETH_activity.log"] ?? "";
+      assert.match(activity, /ERROR - \[PAPER_ETH\] Bot stopped by an error: .*\[REDACTED\]/, what);
+      // The error was sent to both channels (which refused it).
+      assert.equal(notify.bodies.length, 2, what);
+      for (const b of notify.bodies) assert.match(b, /perpbot stopped by an error: .*\[REDACTED\]/);
+      const outputs: Record<string, string> = { stdout: r.stdout, stderr: r.stderr };
+      for (const [name, text] of Object.entries(files)) outputs[`logs/${name}`] = text;
+      notify.bodies.forEach((b, i) => outputs[`notification ${i}`] = b);
+      assert.deepEqual(findLeaks(outputs, TEST_SECRETS), [], what);
+    });
+  } finally {
+    await notify.close();
+  }
+});
+
 Deno.test("a command that crashes with a secret in its error prints it redacted, stack included", async () => {
   await withTempDir(async (dir) => {
     const envFile = await writeEnvFile(`${dir}/keys.env`, envText("http://127.0.0.1:9"));

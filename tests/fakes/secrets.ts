@@ -27,10 +27,18 @@ export const TEST_SECRETS = {
 /** Length of the fragments looked for: shorter runs of characters could occur by chance. */
 export const FRAGMENT_LENGTH = 12;
 
-/** Every way `secret` could be recognised in text: its encodings, and each run of {@link FRAGMENT_LENGTH}. */
+/**
+ * Every way `secret` could be recognised in text, lower-cased (the search ignores case, so a hex key printed in
+ * upper case is found without relying on the code under test): its encodings, and each run of
+ * {@link FRAGMENT_LENGTH} characters of it and of its hex digits without `0x`.
+ */
 export function leakPatterns(secret: string): string[] {
-  const out = new Set(secretForms(secret));
-  for (let i = 0; i + FRAGMENT_LENGTH <= secret.length; i++) out.add(secret.slice(i, i + FRAGMENT_LENGTH));
+  const out = new Set(secretForms(secret).map((f) => f.toLowerCase()));
+  for (const s of [secret, secret.replace(/^0x/i, "")]) {
+    for (let i = 0; i + FRAGMENT_LENGTH <= s.length; i++) {
+      out.add(s.slice(i, i + FRAGMENT_LENGTH).toLowerCase());
+    }
+  }
   return [...out];
 }
 
@@ -45,9 +53,10 @@ export function findLeaks(
   const leaks: string[] = [];
   for (const [name, text] of Object.entries(outputs)) {
     for (const [variable, value] of Object.entries(secrets)) {
-      const hit = leakPatterns(value).find((p) => text.includes(p));
+      const lower = text.toLowerCase();
+      const hit = leakPatterns(value).find((p) => lower.includes(p));
       if (hit !== undefined) {
-        const at = text.indexOf(hit);
+        const at = lower.indexOf(hit);
         leaks.push(`${name} contains ${variable} (${hit.length} characters at offset ${at})`);
       }
     }
