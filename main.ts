@@ -33,11 +33,14 @@ function writeErr(line: string): void {
 }
 
 /**
- * A usage error of the command parser without the value of an unknown option: `--secret-key=…` must not echo a
- * key typed on the command line (keys come only from the environment or the env file).
+ * A usage error of the command parser without the values it would quote: of an unknown option
+ * (`--secret-key=…`) and of surplus arguments. A key typed on the command line must not be echoed (keys come
+ * only from the environment or the env file).
  */
 export function withoutOptionValues(text: string): string {
-  return text.replace(/(unknown option '[^'=\s]*)=[^']*'/g, "$1=…'");
+  return text
+    .replace(/(unknown option '[^'=\s]*)=[^']*'/g, "$1=…'")
+    .replace(/(Expected \d+ arguments? but got \d+): [^\n]*?\.(\n|$)/g, "$1.$2");
 }
 
 /**

@@ -3,7 +3,7 @@
  * timeout.
  * @module
  */
-import { clipWords, Redactor } from "../bot/redact.ts";
+import { clipWords, MIN_SECRET_LENGTH, REDACTED, Redactor } from "../bot/redact.ts";
 import { LARK_BASE_URL, LarkChannel } from "./lark.ts";
 import { TELEGRAM_BASE_URL, TelegramChannel } from "./telegram.ts";
 
@@ -111,7 +111,10 @@ export function quoteAnswer(text: string, secret: string): string {
  * The notifier's redactor is optional, so each channel scrubs its own token.
  */
 export function withoutSecret(text: string, secret: string): string {
-  return new Redactor([secret]).redact(text);
+  const s = secret.trim();
+  // The redactor skips very short values; a channel's own token is removed whatever its length.
+  if (s.length < MIN_SECRET_LENGTH) return s === "" ? text : text.split(s).join(REDACTED);
+  return new Redactor([s]).redact(text);
 }
 
 /** The message of a thrown value, including a fetch failure's underlying reason. */
