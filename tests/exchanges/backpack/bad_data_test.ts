@@ -14,6 +14,7 @@ import { Decimal } from "../../../exchanges/decimal.ts";
 import type { OrderEvent } from "../../../exchanges/venue.ts";
 import { Notifier } from "../../../notify/notifier.ts";
 import { BackpackFake } from "../../fakes/backpack.ts";
+import { describeInput, fuzzSeed, mutateMany, mutateText, Prng } from "../../fuzz/mutate.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 
@@ -230,6 +231,75 @@ Deno.test("backpack: malformed order updates never reach a listener; the resync 
         JSON.stringify(e),
       );
     }
+  } finally {
+    await venue.close();
+    await fake.close();
+  }
+});
+
+Deno.test("backpack: a storm of mutated order updates: every event delivered is valid, filled never decreases", async () => {
+  const { fake, venue, venueLog } = await start();
+  const events: OrderEvent[] = [];
+  const seed = fuzzSeed(7);
+  const rng = new Prng(seed);
+  try {
+    await venue.connect();
+    venue.onOrderEvent((e) => events.push(e));
+    const placed = await venue.placeLimit({
+      side: "buy",
+      price: new Decimal("149.50"),
+      quantity: new Decimal("0.4"),
+      postOnly: true,
+      reduceOnly: false,
+      clientId: "502",
+    });
+    assert.equal(placed.kind, "accepted");
+    const id = placed.kind === "accepted" ? placed.order.orderId : "";
+    const stream = `account.orderUpdate.${fake.symbol}`;
+    const fill = {
+      e: "orderFill",
+      E: 1,
+      s: fake.symbol,
+      S: "Bid",
+      q: "0.4",
+      p: "149.5",
+      X: "PartiallyFilled",
+      i: id,
+      z: "0.1",
+      Z: "14.95",
+      T: 1,
+    };
+    const sent: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const sample = rng.chance(0.5) ? fill : { ...fill, X: "Filled", z: "0.4", Z: "59.8" };
+      const frame = JSON.stringify({ stream, data: mutateMany(sample, rng).value });
+      const text = rng.chance(0.2) ? mutateText(frame, rng).text : frame;
+      sent.push(text);
+      fake.server.broadcast(text);
+    }
+    // Frames are handled in order: once this one is delivered, every frame before it was handled.
+    fake.server.broadcast({
+      stream,
+      data: { ...fill, i: "sentinel-1", c: undefined, X: "New", z: "0", Z: "0" },
+    });
+    await until("the sentinel", () => events.some((e) => e.orderId === "sentinel-1"));
+    const last = new Map<string, Decimal>();
+    for (const e of events) {
+      const what = `seed ${seed}: ${describeInput(e)}`;
+      assert.ok(e.quantity.isFinite() && e.quantity.gte(0), what);
+      assert.ok(e.filled.isFinite() && e.filled.gte(0), what);
+      assert.ok(e.quantity.isZero() || e.filled.lte(e.quantity), what);
+      assert.ok(e.price.isFinite() && e.price.gte(0), what);
+      assert.ok(["buy", "sell"].includes(e.side), what);
+      assert.ok(["OPEN", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED"].includes(e.status), what);
+      const before = last.get(e.orderId);
+      assert.ok(before === undefined || e.filled.gte(before), `filled went down: ${what}`);
+      last.set(e.orderId, e.filled);
+    }
+    assert.ok(venueLog.some((l) => /message ignored/.test(l)), "some frames were refused");
+    // Garbage is answered by a few resyncs, not one per frame.
+    const reads = fake.requests.filter((r) => r.method === "GET" && r.path === "/api/v1/orders").length;
+    assert.ok(reads <= 3, `${reads} open-order reads for ${sent.length} frames`);
   } finally {
     await venue.close();
     await fake.close();
