@@ -1,8 +1,10 @@
 /**
- * Fuzz of every Backpack parser: real messages mutated (deleted fields, swapped types, NaN, Infinity, "1e400",
- * negative and empty values, huge numbers, nested garbage, swapped fields such as bid and ask, corrupted and
- * truncated text) must be refused with VenueDataError or parsed into a valid value: finite decimals, no
- * negative size, no fill above the quantity, bid below ask, a known side and status.
+ * Fuzz of every Backpack parser, the error classifiers and the market state reader: real messages mutated
+ * (deleted fields, swapped types, NaN, Infinity, "1e400", negative and empty values, huge numbers, nested
+ * garbage, swapped fields such as bid and ask, corrupted and truncated text) must be refused with
+ * VenueDataError or parsed into a valid value: finite decimals, no negative size, no fill above the quantity,
+ * bid below ask, a known side and status. The parsers do not know the tick size, so prices are not checked
+ * against it here; the venue refuses a price off the tick before sending it.
  *
  * Deterministic: a failure prints its seed, iteration and input; `FUZZ_SEED` and `FUZZ_ITERATIONS` replay or
  * extend a run.
@@ -10,6 +12,10 @@
 import assert from "node:assert/strict";
 import type { Decimal } from "../../../exchanges/decimal.ts";
 import {
+  isDuplicateClientId,
+  isNotFound,
+  isPostOnlyCross,
+  marketState,
   parseApiError,
   parseBookTicker,
   parseDepth,
@@ -333,7 +339,14 @@ const TARGETS: FuzzTarget<unknown>[] = [
     name: "parseApiError",
     samples: API_ERRORS,
     mutate: (s, rng) => mutateTextOrValue(s as string, rng),
-    parse: (text) => parseApiError(text as string),
+    parse: (text) => {
+      const e = parseApiError(text as string);
+      // The classifiers read what parseApiError returns; they must not throw on any of it.
+      isPostOnlyCross(e);
+      isDuplicateClientId(e);
+      isNotFound(400, e);
+      return e;
+    },
     allowed: () => false,
     neverRefuses: true,
     check: (out) => {
@@ -341,6 +354,14 @@ const TARGETS: FuzzTarget<unknown>[] = [
       return Object.entries(o).filter(([k, v]) => !["code", "message"].includes(k) || typeof v !== "string")
         .map(([k, v]) => `${k} = ${String(v)}`);
     },
+  },
+  {
+    name: "marketState",
+    samples: [MARKETS, MARKETS[1]],
+    parse: (json) => marketState(json, SYMBOL),
+    allowed: () => false,
+    neverRefuses: true,
+    check: (out) => out === undefined || typeof out === "string" ? [] : [`state ${String(out)}`],
   },
   {
     name: "parseBookTicker",
