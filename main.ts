@@ -22,6 +22,49 @@ export const VERSION: string = denoJson.version;
 
 const encoder = new TextEncoder();
 
+/**
+ * The redactor of the environment loaded last (the process environment, then the env file's): every line
+ * perpbot prints passes through it, errors that no command caught included.
+ */
+let redactor = new Redactor([]);
+
+function writeErr(line: string): void {
+  Deno.stderr.writeSync(encoder.encode(`${redactor.redact(line)}\n`));
+}
+
+/**
+ * A usage error of the command parser without the values it would quote: of an unknown option
+ * (`--secret-key=…`) and of surplus arguments. A key typed on the command line must not be echoed (keys come
+ * only from the environment or the env file).
+ */
+export function withoutOptionValues(text: string): string {
+  return text
+    .replace(/(unknown option '[^'=\s]*)=[^']*'/g, "$1=…'")
+    .replace(/(Expected \d+ arguments? but got \d+): [^\n]*?\.(\n|$)/g, "$1.$2");
+}
+
+/**
+ * Prints an error that escaped every handler (a failing timer or socket callback) redacted, with its stack,
+ * and returns the exit code to leave with. Deno's own report would print the message as it is.
+ */
+export function reportUncaught(e: unknown, write: (line: string) => void = writeErr): ExitCode {
+  write(`perpbot: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  if (e instanceof Error && e.stack) write(e.stack);
+  return ExitCode.Unexpected;
+}
+
+/** Routes uncaught exceptions and unhandled rejections to {@link reportUncaught}, then exits. */
+export function installUncaughtHandlers(): void {
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    Deno.exit(reportUncaught(event.error));
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    Deno.exit(reportUncaught(event.reason));
+  });
+}
+
 /** Maps an error that reached the top to its exit code. */
 export function exitCodeFor(e: unknown): ExitCode {
   if (e instanceof ConfigError || e instanceof Deno.errors.NotCapable) return ExitCode.Usage;
@@ -50,14 +93,14 @@ const signals: SignalSource = (handler) => {
 export async function main(args: string[]): Promise<number> {
   // Only the variables perpbot documents: the release binary may read no others.
   const processEnv = readEnv(ALL_ENV_VARS);
-  let redactor = Redactor.fromEnv(processEnv);
+  redactor = Redactor.fromEnv(processEnv);
   const io: CommandIo & { exit(code: number): never } = {
     env: processEnv,
     useRedactor: (r) => {
       redactor = r;
     },
-    out: (line) => Deno.stdout.writeSync(encoder.encode(`${line}\n`)),
-    err: (line) => Deno.stderr.writeSync(encoder.encode(`${redactor.redact(line)}\n`)),
+    out: (line) => Deno.stdout.writeSync(encoder.encode(`${redactor.redact(line)}\n`)),
+    err: writeErr,
     exit: (code) => Deno.exit(code),
   };
   let exitCode: number = ExitCode.Ok;
@@ -77,7 +120,7 @@ export async function main(args: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => Deno.stdout.writeSync(encoder.encode(s)),
-      writeErr: (s) => Deno.stderr.writeSync(encoder.encode(s)),
+      writeErr: (s) => Deno.stderr.writeSync(encoder.encode(redactor.redact(withoutOptionValues(s)))),
     });
 
   const exchangeHelp = `venue: ${EXCHANGE_NAMES.join(", ")}`;
@@ -220,4 +263,7 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  installUncaughtHandlers();
+  Deno.exit(await main(Deno.args));
+}

@@ -17,6 +17,7 @@ import {
   VenueTimeoutError,
   VenueUnavailableError,
 } from "./venue.ts";
+import { clipWords } from "../bot/redact.ts";
 
 /** HTTP methods the venue clients use. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -162,7 +163,7 @@ export class HttpClient {
       return new URL(raw);
     } catch (e) {
       // The query may hold a signature, so only what precedes it is quoted.
-      const shown = this.#redact(raw.split("?")[0]!.slice(0, 200));
+      const shown = clipWords(this.#redact(raw.split("?")[0]!), 200);
       throw new VenueError(`${this.venue}: invalid request URL "${shown}"`, { retriable: false, cause: e });
     }
   }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Channel } from "./notifier.ts";
-import { describeFailure, errorText, withoutSecret } from "./notifier.ts";
+import { describeFailure, errorText, quoteAnswer, withoutSecret } from "./notifier.ts";
 
 /** Production Lark webhook host. */
 export const LARK_BASE_URL = "https://www.feishu.cn";
@@ -35,12 +35,12 @@ export class LarkChannel implements Channel {
       body: JSON.stringify({ msg_type: "text", content: { text } }),
       signal,
     });
-    if (!response.ok) throw new Error(await describeFailure(response));
+    if (!response.ok) throw new Error(await describeFailure(response, this.#token));
     const body = await response.json().catch(() => undefined) as
       | { code?: unknown; msg?: unknown }
       | undefined;
     if (body !== undefined && body !== null && body.code !== undefined && body.code !== 0) {
-      const why = typeof body.msg === "string" ? `: ${body.msg.slice(0, 200)}` : "";
+      const why = typeof body.msg === "string" ? `: ${quoteAnswer(body.msg, this.#token)}` : "";
       throw new Error(`Lark answered code ${String(body.code)}${why}`);
     }
   }

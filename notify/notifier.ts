@@ -3,7 +3,7 @@
  * timeout.
  * @module
  */
-import { REDACTED, type Redactor } from "../bot/redact.ts";
+import { clipWords, MIN_SECRET_LENGTH, REDACTED, Redactor } from "../bot/redact.ts";
 import { LARK_BASE_URL, LarkChannel } from "./lark.ts";
 import { TELEGRAM_BASE_URL, TelegramChannel } from "./telegram.ts";
 
@@ -87,24 +87,34 @@ export class Notifier implements Notify {
   }
 }
 
-/** Reads a response body for an error message, bounded, without throwing. */
-export async function describeFailure(response: Response): Promise<string> {
+/** Most characters of a channel's answer quoted in a failure message. */
+export const MAX_ANSWER_IN_FAILURE = 200;
+
+/**
+ * Reads a response body for an error message, bounded, without throwing. `secret` is removed before the body is
+ * cut, and the cut never splits a word, so no fragment of a secret is quoted.
+ */
+export async function describeFailure(response: Response, secret = ""): Promise<string> {
   const text = await response.text().catch(() => "");
-  return `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+  return `HTTP ${response.status}${text ? `: ${quoteAnswer(text, secret)}` : ""}`;
+}
+
+/** Text a channel answered, without `secret`, cut to {@link MAX_ANSWER_IN_FAILURE} characters between words. */
+export function quoteAnswer(text: string, secret: string): string {
+  return clipWords(withoutSecret(text, secret), MAX_ANSWER_IN_FAILURE);
 }
 
 /**
- * `text` without `secret` (raw or URL-encoded).
+ * `text` without `secret`, in any of the forms {@link Redactor} knows (raw, URL-encoded, JSON-escaped, …).
  *
- * Channels put their token in the URL, and fetch errors quote the URL; a venue may also echo it in a body. The
- * notifier's redactor is optional, so each channel scrubs its own token.
+ * Channels put their token in the URL, and fetch errors quote the URL; a service may also echo it in a body.
+ * The notifier's redactor is optional, so each channel scrubs its own token.
  */
 export function withoutSecret(text: string, secret: string): string {
-  let out = text;
-  for (const s of new Set([secret, encodeURIComponent(secret)])) {
-    if (s !== "") out = out.split(s).join(REDACTED);
-  }
-  return out;
+  const s = secret.trim();
+  // The redactor skips very short values; a channel's own token is removed whatever its length.
+  if (s.length < MIN_SECRET_LENGTH) return s === "" ? text : text.split(s).join(REDACTED);
+  return new Redactor([s]).redact(text);
 }
 
 /** The message of a thrown value, including a fetch failure's underlying reason. */

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Channel } from "./notifier.ts";
-import { describeFailure, errorText, withoutSecret } from "./notifier.ts";
+import { describeFailure, errorText, quoteAnswer, withoutSecret } from "./notifier.ts";
 
 /** Production Telegram Bot API. */
 export const TELEGRAM_BASE_URL = "https://api.telegram.org";
@@ -38,12 +38,14 @@ export class TelegramChannel implements Channel {
       body: JSON.stringify({ chat_id: this.#chatId, text: fitTelegram(text) }),
       signal,
     });
-    if (!response.ok) throw new Error(await describeFailure(response));
+    if (!response.ok) throw new Error(await describeFailure(response, this.#token));
     const body = await response.json().catch(() => undefined) as
       | { ok?: boolean; description?: unknown }
       | undefined;
     if (body?.ok !== true) {
-      const why = typeof body?.description === "string" ? `: ${body.description.slice(0, 200)}` : "";
+      const why = typeof body?.description === "string"
+        ? `: ${quoteAnswer(body.description, this.#token)}`
+        : "";
       throw new Error(`Telegram answered without ok=true${why}`);
     }
   }

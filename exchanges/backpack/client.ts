@@ -21,6 +21,7 @@ import {
   isTerminal,
   RateLimitError,
   UnknownMarketError,
+  VenueDataError,
   VenueRejectedError,
   VenueUnavailableError,
 } from "../venue.ts";
@@ -129,7 +130,7 @@ export class BackpackClient {
         params: { symbol: this.symbol },
       });
     }
-    const market = parseMarket(json, ticker);
+    const market = this.#checked(() => parseMarket(json, ticker));
     if (market === undefined || market.symbol !== this.symbol) {
       throw new UnknownMarketError(
         `backpack has no perpetual market ${perpSymbol(ticker)} for ticker "${ticker}"`,
@@ -149,7 +150,7 @@ export class BackpackClient {
       path: BACKPACK_PATHS.depth,
       params: { symbol: this.symbol, limit: "5" },
     });
-    return parseDepth(json, this.symbol);
+    return this.#checked(() => parseDepth(json, this.symbol));
   }
 
   /**
@@ -217,7 +218,7 @@ export class BackpackClient {
       }
       if (res.ok) {
         this.#uncertain.delete(clientId);
-        const order = parseOrder(res.json(), "placed order");
+        const order = this.#checked(() => parseOrder(res.json(), "placed order"));
         // An order answered as already expired with nothing filled was the venue refusing to let it take.
         if (
           postOnly && order.filled.isZero() &&
@@ -275,7 +276,7 @@ export class BackpackClient {
         params: { symbol: this.symbol, orderId },
       })
     );
-    if (res.ok) return parseOrder(res.json(), "cancelled order");
+    if (res.ok) return this.#checked(() => parseOrder(res.json(), "cancelled order"));
     if (isNotFound(res.status, parseApiError(res.text))) {
       const known = await this.order(orderId);
       if (known !== undefined) return known;
@@ -301,7 +302,7 @@ export class BackpackClient {
     const text = res.text.trim();
     if (res.status !== 202 && text !== "") {
       const json = res.json();
-      if (Array.isArray(json)) return parseOrders(json, this.symbol, "cancelled orders");
+      if (Array.isArray(json)) return this.#checked(() => parseOrders(json, this.symbol, "cancelled orders"));
     }
     // Accepted for later processing: cancel what is still open one by one, to report each final state.
     const left = await this.openOrders();
@@ -318,7 +319,7 @@ export class BackpackClient {
       instruction: "orderQueryAll",
       params: { symbol: this.symbol },
     });
-    return parseOrders(json, this.symbol, "open orders");
+    return this.#checked(() => parseOrders(json, this.symbol, "open orders"));
   }
 
   /** One order by id: the book first, then the history; `undefined` when neither knows it. */
@@ -352,7 +353,7 @@ export class BackpackClient {
       instruction: "fillHistoryQueryAll",
       params: { symbol: this.symbol, orderId, limit: HISTORY_SEARCH_LIMIT },
     });
-    return parseFillFees(json, orderId);
+    return this.#checked(() => parseFillFees(json, orderId));
   }
 
   /** Signed position of the market: positive long, negative short. */
@@ -362,7 +363,7 @@ export class BackpackClient {
       path: BACKPACK_PATHS.position,
       instruction: "positionQuery",
     });
-    return parsePosition(json, this.symbol);
+    return this.#checked(() => parsePosition(json, this.symbol));
   }
 
   async #lookup(params: SignedParams, retrying = true): Promise<BackpackOrder | undefined> {
@@ -370,7 +371,7 @@ export class BackpackClient {
       retrying,
       () => this.#send({ method: "GET", path: BACKPACK_PATHS.order, instruction: "orderQuery", params }),
     );
-    if (res.ok) return parseOrder(res.json(), "order");
+    if (res.ok) return this.#checked(() => parseOrder(res.json(), "order"));
     if (isNotFound(res.status, parseApiError(res.text))) return undefined;
     throw this.#rejection(res);
   }
@@ -383,9 +384,23 @@ export class BackpackClient {
         instruction: "orderHistoryQueryAll",
         params,
       }));
-    if (res.ok) return parseOrders(res.json(), this.symbol, "order history");
+    if (res.ok) return this.#checked(() => parseOrders(res.json(), this.symbol, "order history"));
     if (isNotFound(res.status, parseApiError(res.text))) return [];
     throw this.#rejection(res);
+  }
+
+  /**
+   * Runs a parser; its {@link VenueDataError} comes back redacted. A parser quotes the value it refused, and a
+   * venue may echo a secret in any field.
+   */
+  #checked<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof VenueDataError) || this.#opts.redact === undefined) throw e;
+      // No cause: it would carry the unredacted message.
+      throw new VenueDataError(this.#opts.redact(e.message));
+    }
   }
 
   /** Sends a call (with retries) and returns its JSON body; a non-2xx answer throws. */

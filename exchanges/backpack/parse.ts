@@ -9,6 +9,7 @@
 import { type Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
 import { VenueDataError } from "../venue.ts";
+import { clipWords } from "../../bot/redact.ts";
 
 /** The perpetual symbol of a ticker: `ETH` → `ETH_USDC_PERP`. */
 export function perpSymbol(ticker: string): string {
@@ -29,7 +30,8 @@ function show(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  // Cut between words: a secret echoed in a value is quoted whole (and redacted by the log) or not at all.
+  return clipWords(text, 80);
 }
 
 function object(value: unknown, where: string): Json {
@@ -130,6 +132,14 @@ function consistent(s: OrderStatus, filled: Decimal, quantity: Decimal): OrderSt
   return s;
 }
 
+/**
+ * The average fill price, when the executed quote quantity gives one. A zero quote with fills gives none (the
+ * limit price is then used), rather than a trade at 0 entering the statistics and the CSV.
+ */
+function averagePrice(quote: Decimal | undefined, filled: Decimal): Decimal | undefined {
+  return quote !== undefined && filled.gt(0) && quote.gt(0) ? quote.div(filled) : undefined;
+}
+
 /** Market rules of `symbol` from `GET /api/v1/markets` (an array) or `GET /api/v1/market` (one object). */
 export function parseMarket(json: unknown, ticker: string): Market | undefined {
   const symbol = perpSymbol(ticker);
@@ -215,7 +225,7 @@ export function parseOrder(json: unknown, where = "order"): BackpackOrder {
   const reduceOnly = optionalBoolean(o, "reduceOnly", at);
   const postOnly = optionalBoolean(o, "postOnly", at);
   const symbol = o.symbol === undefined ? undefined : string(o, "symbol", at);
-  const avgPrice = quote !== undefined && filled.gt(0) ? quote.div(filled) : undefined;
+  const avgPrice = averagePrice(quote, filled);
   return {
     orderId,
     side: side(o.side, at),
@@ -405,7 +415,7 @@ export function parseOrderUpdate(data: Json): BackpackOrderUpdate {
   }
   const clientId = optionalClientId(data, "c", at);
   const reduceOnly = optionalBoolean(data, "r", at);
-  const avgPrice = quote !== undefined && filled.gt(0) ? quote.div(filled) : undefined;
+  const avgPrice = averagePrice(quote, filled);
   const engineTime = typeof data.T === "number" && Number.isFinite(data.T) ? data.T : undefined;
   // A fee is only counted with its trade id, so a duplicated event cannot count it twice.
   const fillFee = event === "orderFill" ? optionalDecimal(data, "n", at, "any") : undefined;

@@ -111,12 +111,15 @@ export class BackpackVenue implements Venue {
     this.#socketClock = options.socketClock ?? new RealClock();
     const logger = getLogger(["perpbot", "venue", "backpack"]);
     // The text goes in a property, not the template, so braces in venue messages are not placeholders.
-    this.#log = options.log ?? ((level, text) => {
+    const log = options.log ?? ((level, text) => {
       if (level === "debug") logger.debug("{text}", { text });
       else if (level === "info") logger.info("{text}", { text });
       else if (level === "warning") logger.warn("{text}", { text });
       else logger.error("{text}", { text });
     });
+    // Stream messages quote what the venue sent, which may echo a secret.
+    const redact = options.redact ?? ((text: string) => text);
+    this.#log = (level, text) => log(level, redact(text));
     this.#client = new BackpackClient({
       baseUrl: options.baseUrl ?? BACKPACK_DEFAULT_BASE_URL,
       signer: options.signer,

@@ -1,6 +1,6 @@
 /** Secrets never leave the process: every known secret value, and its common encodings, is replaced. */
 import assert from "node:assert/strict";
-import { REDACTED, Redactor } from "../../bot/redact.ts";
+import { clipWords, REDACTED, Redactor, secretForms } from "../../bot/redact.ts";
 
 const KEY = "0x5f2c9e1d7a3b4c6d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d";
 
@@ -81,4 +81,89 @@ Deno.test("redact never leaves a fragment of the secret behind", () => {
   assert.ok(!out.includes(secret));
   assert.ok(!out.includes(secret.slice(0, 10)));
   assert.equal(out, `Error: signature failed for ${REDACTED}${REDACTED}, retry with ${REDACTED}`);
+});
+
+/** The RFC 8032 test 1 seed, as Backpack keys are written (base64), and the same 32 bytes in hex. */
+const SEED_B64 = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
+const SEED_HEX = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+Deno.test("a base64 key is redacted padded or not, URL-safe, and as the hex of its bytes", () => {
+  const r = new Redactor([SEED_B64]);
+  const urlSafe = SEED_B64.replaceAll("+", "-").replaceAll("/", "_");
+  for (
+    const form of [
+      SEED_B64,
+      SEED_B64.replace(/=+$/, ""),
+      urlSafe,
+      urlSafe.replace(/=+$/, ""),
+      SEED_HEX,
+      SEED_HEX.toUpperCase(),
+      `0x${SEED_HEX}`,
+      encodeURIComponent(SEED_B64),
+    ]
+  ) {
+    assert.equal(r.redact(`seed=${form};`), `seed=${REDACTED};`, form);
+  }
+});
+
+Deno.test("a hex key is redacted in either case, with or without 0x or leading zeros, in decimal and base64", () => {
+  const key = "0x00" + KEY.slice(4);
+  const r = new Redactor([key]);
+  const hex = key.slice(2);
+  for (
+    const form of [
+      key,
+      hex,
+      hex.toUpperCase(),
+      `0x${hex.toUpperCase()}`,
+      hex.replace(/^0+/, ""),
+      BigInt(key).toString(),
+      btoa(String.fromCharCode(...hex.match(/../g)!.map((b) => parseInt(b, 16)))),
+    ]
+  ) {
+    assert.equal(r.redact(`k ${form} k`), `k ${REDACTED} k`, form);
+  }
+  // Ordinary hex (an order id, a hash prefix) shorter than a key is left alone.
+  assert.equal(r.redact("order 5f2c9e1d"), "order 5f2c9e1d");
+});
+
+Deno.test("a secret inside a JSON string is redacted in its escaped forms", () => {
+  const secret = 'p@ss"word\\with/slash+plus';
+  const r = new Redactor([secret, SEED_B64]);
+  const json = JSON.stringify({ echo: secret });
+  assert.equal(r.redact(json), `{"echo":"${REDACTED}"}`);
+  // Servers that escape "/" (PHP) or every symbol as \u00XX (some JSON encoders).
+  const slashEscaped = JSON.stringify({ key: SEED_B64 }).replaceAll("/", "\\/");
+  assert.equal(r.redact(slashEscaped), `{"key":"${REDACTED}"}`);
+  const unicodeEscaped = SEED_B64.replace(
+    /[^A-Za-z0-9]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  assert.equal(r.redact(`{"key":"${unicodeEscaped}"}`), `{"key":"${REDACTED}"}`);
+  // Parsing such a body gives the secret back, which is redacted as written.
+  assert.equal(r.redact(JSON.parse(`"${unicodeEscaped}"`)), REDACTED);
+});
+
+Deno.test("every form of a secret is long enough to be redacted", () => {
+  for (const secret of [SEED_B64, KEY, "123456:ABC-telegram_token"]) {
+    for (const form of secretForms(secret)) {
+      assert.ok(form.length >= 6, `${secret}: form "${form}" too short`);
+    }
+  }
+});
+
+Deno.test("clipWords cuts between words, never inside one", () => {
+  assert.equal(clipWords("short", 10), "short");
+  assert.equal(clipWords("alpha beta gamma", 12), "alpha beta …");
+  assert.equal(clipWords("alpha beta gamma", 10), "alpha beta…");
+  assert.equal(clipWords(`{"k":"${SEED_B64}"}`, 20), `{"k":"…`);
+  assert.equal(clipWords(SEED_B64, 20), "…");
+  assert.equal(clipWords("", 0), "");
+  // Whatever the limit, the secret is kept whole or not at all.
+  for (let max = 0; max < 80; max++) {
+    const out = clipWords(`error: bad key ${SEED_B64} from the venue`, max);
+    assert.ok(out.length <= max + 1, `max ${max}: ${out}`);
+    const tail = out.replace(/…$/, "").split(/\s/).at(-1)!;
+    assert.ok(tail === "" || !SEED_B64.startsWith(tail) || tail === SEED_B64, `max ${max}: "${out}"`);
+  }
 });

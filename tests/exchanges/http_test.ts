@@ -312,6 +312,16 @@ Deno.test("an invalid URL is a non-retriable VenueError that does not quote the 
   assert.ok(!e.message.includes("sig=abc"), e.message);
 });
 
+Deno.test("an invalid URL quotes no fragment of a secret where its path is cut", async () => {
+  for (let pad = 180; pad < 200; pad++) {
+    const e = await rejection(
+      client().request({ method: "GET", url: `${"a".repeat(pad)} ${SECRET}/rest?sig=1` }),
+    );
+    const message = (e as Error).message;
+    assert.ok(!message.includes(SECRET.slice(0, 4)), `pad ${pad}: ${message}`);
+  }
+});
+
 Deno.test("a non-positive timeout is refused and names the value", async () => {
   const e = await rejection(client().request({ method: "GET", url: "http://127.0.0.1:1/", timeoutMs: 0 }));
   assert.ok(e instanceof RangeError);

@@ -163,6 +163,46 @@ Deno.test("Lark answering 500 with its token in the body is scrubbed too", async
   );
 });
 
+/** Fails when any run of 8 characters of `secret` appears in `text`. */
+function assertNoFragment(text: string, secret: string): void {
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 8);
+    assert.ok(!text.includes(piece), `"${piece}" of a token leaked in: ${text}`);
+  }
+}
+
+Deno.test("a token echoed where the quoted answer is cut leaves no fragment (4xx, ok:false, non-zero code)", async () => {
+  // Padding so that the 200-character cut falls inside the echoed token, whatever the JSON around it.
+  for (let pad = 150; pad <= 200; pad += 5) {
+    const filler = "x ".repeat(pad / 2);
+    const answers: Array<[string, Handler]> = [
+      [
+        "4xx",
+        (path) =>
+          new Response(`${filler}${path.startsWith("/bot") ? TG_TOKEN : LARK_TOKEN} denied`, { status: 403 }),
+      ],
+      [
+        "description",
+        (path) =>
+          path.startsWith("/bot")
+            ? Response.json({ ok: false, description: `${filler}${TG_TOKEN} denied` })
+            : Response.json({ code: 19001, msg: `${filler}${LARK_TOKEN} denied` }),
+      ],
+    ];
+    for (const [what, handler] of answers) {
+      await withServer(handler, async (base) => {
+        const failures: string[] = [];
+        await Notifier.fromEnv(env(base), { onFailure: (m) => failures.push(m) }).notify("hello");
+        assert.equal(failures.length, 2, `${what} pad ${pad}: ${failures.join(" | ")}`);
+        for (const f of failures) {
+          assertNoFragment(f, TG_TOKEN);
+          assertNoFragment(f, LARK_TOKEN);
+        }
+      });
+    }
+  }
+});
+
 Deno.test("a channel that never answers fails after timeoutMs; the other channel is unaffected", async () => {
   const release = Promise.withResolvers<void>();
   try {

@@ -395,6 +395,15 @@ Deno.test("backpack parse: order updates", () => {
   assert.ok(parseOrderUpdate({ ...ACCEPTED, o: "MARKET", p: undefined }).price.isZero());
 });
 
+Deno.test("backpack parse: a zero executed quote with fills gives no average price, never a price of 0", () => {
+  const order = parseOrder({ ...LIMIT, executedQuantity: "0.2", executedQuoteQuantity: "0" });
+  assert.equal(order.avgPrice, undefined);
+  assert.ok(parseOrder({ ...LIMIT, executedQuantity: "0.2", executedQuoteQuantity: "30" }).avgPrice!.eq(150));
+  const update = parseOrderUpdate({ ...ACCEPTED, e: "orderFill", z: "2", Z: "0" });
+  assert.equal(update.avgPrice, undefined);
+  assert.ok(parseOrderUpdate({ ...ACCEPTED, e: "orderFill", z: "2", Z: "300" }).avgPrice!.eq(150));
+});
+
 Deno.test("backpack parse: malformed order updates", () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ e: "somethingElse" }, /unknown event "somethingElse"/],
