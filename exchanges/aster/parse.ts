@@ -8,6 +8,7 @@
  * `{"code": -1121, "msg": "…"}`.
  * @module
  */
+import { clipWords } from "../../bot/redact.ts";
 import { Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
 import { VenueDataError } from "../venue.ts";
@@ -37,7 +38,8 @@ function show(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  // Cut between words: a secret echoed in a value is quoted whole (and redacted by the log) or not at all.
+  return clipWords(text, 80);
 }
 
 function object(value: unknown, where: string): Json {
@@ -128,7 +130,8 @@ const STATUSES: Readonly<Record<string, OrderStatus>> = {
 };
 
 function status(v: unknown, where: string): OrderStatus {
-  const s = typeof v === "string" ? STATUSES[v] : undefined;
+  // Own keys only: "toString" or "__proto__" would otherwise read the object's prototype.
+  const s = typeof v === "string" && Object.hasOwn(STATUSES, v) ? STATUSES[v] : undefined;
   if (s === undefined) fail(where, `unknown order status ${show(v)}`);
   return s;
 }
@@ -335,9 +338,9 @@ export function parseApiError(text: string): AsterApiError {
   }
   if (typeof json !== "object" || json === null) return { code: undefined, msg: undefined };
   const o = json as Json;
-  const code = typeof o.code === "number" && Number.isInteger(o.code)
+  const code = typeof o.code === "number" && Number.isSafeInteger(o.code)
     ? o.code
-    : typeof o.code === "string" && /^-?\d+$/.test(o.code)
+    : typeof o.code === "string" && /^-?\d{1,15}$/.test(o.code)
     ? Number(o.code)
     : undefined;
   return { code, msg: typeof o.msg === "string" ? o.msg : undefined };
