@@ -20,6 +20,7 @@
  * @module
  */
 import type { Clock } from "../../bot/clock.ts";
+import { clipWords } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
 import { retry } from "../retry.ts";
@@ -231,7 +232,7 @@ export class AsterClient {
    */
   async market(ticker: string): Promise<Market> {
     const json = await this.#json({ method: "GET", path: this.paths.exchangeInfo, auth: "none" });
-    const info = parseExchangeInfo(json, ticker);
+    const info = this.#checked(() => parseExchangeInfo(json, ticker));
     this.#weightLimit = info.weightLimit;
     if (info.market === undefined || info.market.symbol !== this.symbol) {
       throw new UnknownMarketError(
@@ -239,7 +240,9 @@ export class AsterClient {
       );
     }
     if (info.status !== undefined && info.status !== "TRADING") {
-      throw new UnknownMarketError(`aster market ${this.symbol} is not trading (status ${info.status})`);
+      throw new UnknownMarketError(
+        this.#redact(`aster market ${this.symbol} is not trading (status ${clipWords(info.status, 80)})`),
+      );
     }
     return info.market;
   }
@@ -252,7 +255,7 @@ export class AsterClient {
       auth: "none",
       params: [["symbol", this.symbol]],
     });
-    return parseBookTicker(json, this.symbol);
+    return this.#checked(() => parseBookTicker(json, this.symbol));
   }
 
   /**
@@ -331,7 +334,7 @@ export class AsterClient {
       }
       if (res.ok) {
         try {
-          return outcome(parseOrder(res.json(), "placed order"));
+          return outcome(this.#checked(() => parseOrder(res.json(), "placed order")));
         } catch (e) {
           // Placed, but the answer is unreadable: the next attempt looks it up.
           if (e instanceof VenueDataError) this.#markUncertain(clientId);
@@ -353,7 +356,9 @@ export class AsterClient {
       }
       if (err.code === ASTER_ERRORS.nonceExpired) {
         // Refused before execution: safe to send again with a fresh nonce.
-        throw new VenueUnavailableError(`aster refused the nonce of order ${clientId}: ${err.msg ?? ""}`);
+        throw new VenueUnavailableError(
+          res.redact(`aster refused the nonce of order ${clientId}: ${err.msg ?? ""}`),
+        );
       }
       this.#uncertain.delete(clientId);
       throw this.#rejection(res, err);
@@ -382,7 +387,7 @@ export class AsterClient {
         params: [["symbol", this.symbol], ["orderId", id]],
       })
     );
-    if (res.ok) return parseOrder(res.json(), "cancelled order");
+    if (res.ok) return this.#checked(() => parseOrder(res.json(), "cancelled order"));
     const err = parseApiError(res.text);
     if (err.code === ASTER_ERRORS.cancelRejected || err.code === ASTER_ERRORS.noSuchOrder) {
       const known = await this.order(id);
@@ -431,7 +436,7 @@ export class AsterClient {
       auth: "signed",
       params: [["symbol", this.symbol]],
     });
-    return parseOrders(json, this.symbol, "open orders");
+    return this.#checked(() => parseOrders(json, this.symbol, "open orders"));
   }
 
   /** One order by venue id; `undefined` when the venue does not know it (`-2013`). */
@@ -455,13 +460,15 @@ export class AsterClient {
       params: [["symbol", this.symbol], ...by],
     });
     if (res.ok) {
-      const order = parseOrder(res.json(), "order");
-      if (order.symbol !== this.symbol) {
-        throw new VenueDataError(
-          `aster order ${order.orderId}: symbol ${order.symbol}, expected ${this.symbol}`,
-        );
-      }
-      return order;
+      return this.#checked(() => {
+        const order = parseOrder(res.json(), "order");
+        if (order.symbol !== this.symbol) {
+          throw new VenueDataError(
+            `aster order ${order.orderId}: symbol ${clipWords(order.symbol, 80)}, expected ${this.symbol}`,
+          );
+        }
+        return order;
+      });
     }
     const err = parseApiError(res.text);
     if (err.code === ASTER_ERRORS.noSuchOrder) return undefined;
@@ -476,13 +483,13 @@ export class AsterClient {
       auth: "signed",
       params: [["symbol", this.symbol]],
     });
-    return parsePositionRisk(json, this.symbol);
+    return this.#checked(() => parsePositionRisk(json, this.symbol));
   }
 
   /** Creates (or, while valid, extends and returns) the user-data stream's listen key. */
   async createListenKey(): Promise<string> {
     const json = await this.#json({ method: "POST", path: this.paths.listenKey, auth: "listenKey" });
-    return parseListenKey(json);
+    return this.#checked(() => parseListenKey(json));
   }
 
   /** Extends the listen key's validity by 60 minutes. The answer's body is not needed. */
@@ -493,6 +500,24 @@ export class AsterClient {
   /** Closes the user-data stream. The answer's body is not needed. */
   async closeListenKey(): Promise<void> {
     await this.#ok({ method: "DELETE", path: this.paths.listenKey, auth: "listenKey" });
+  }
+
+  /**
+   * Runs a parser; its {@link VenueDataError} comes back redacted. A parser quotes the value it refused, and a
+   * venue may echo a secret in any field.
+   */
+  #checked<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof VenueDataError) || this.#opts.redact === undefined) throw e;
+      // No cause: it would carry the unredacted message.
+      throw new VenueDataError(this.#opts.redact(e.message));
+    }
+  }
+
+  #redact(text: string): string {
+    return this.#opts.redact === undefined ? text : this.#opts.redact(text);
   }
 
   /** Sends a call with retries; a non-2xx answer throws. */
@@ -511,7 +536,8 @@ export class AsterClient {
   /** The error for a refused request: authentication and rate-limit codes first, whatever the HTTP status. */
   #rejection(res: HttpResponse, err: AsterApiError): VenueError {
     const label = `aster ${res.method} ${res.path}`;
-    const reason = res.redact(err.msg ?? res.text.slice(0, 200));
+    // Redacted whole before it is cut, and cut between words: never a fragment of a secret.
+    const reason = clipWords(res.redact(err.msg ?? res.text), 200);
     if (err.code !== undefined && AUTH_CODES.has(err.code)) {
       return new AuthenticationError(`${label} refused the credentials: code ${err.code}: ${reason}`);
     }

@@ -297,7 +297,11 @@ export function asterSignerFromEnv(
       try {
         toChecksumAddress(value, name);
       } catch {
-        throw new ConfigError(name, `"${value}" is not an address (0x + 40 hex digits, valid checksum)`);
+        // Only what has the shape of an address is quoted: a private key pasted here must not be shown.
+        const shown = /^0x[0-9a-fA-F]{40}$/.test(value)
+          ? `"${value}"`
+          : `a value of ${value.length} characters`;
+        throw new ConfigError(name, `${shown} is not an address (0x + 40 hex digits, valid checksum)`);
       }
     }
     try {

@@ -409,7 +409,7 @@ function url(
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, `"${raw}" is not a URL`);
+    throw new ConfigError(name, `${shown(raw)} is not a URL`);
   }
   if (!schemes.includes(parsed.protocol)) {
     throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
