@@ -2,9 +2,10 @@
  * The Aster adapter, in both signing modes, against its fake when the venue echoes secrets back: the V1 HMAC
  * secret and the V3 API-wallet private key (with and without `0x`, in upper-case hex) in error bodies of
  * every status (400, 401, 418, 429, 503, a clock-skew `-1021`, a nonce `-4225`), in bodies that are not JSON,
- * in fields of otherwise valid answers and in stream frames and close reasons. No error message (causes
- * included) and no line the adapter logs may contain a secret in any form or a fragment of one. The lines are
- * read raw from the adapter's logtape category, before any sink could redact them.
+ * in fields of otherwise valid answers and in stream frames and close reasons; and the venue's own refusal of a
+ * request signed on a clock it finds skewed. No error message (causes included) and no line the adapter logs
+ * may contain a secret in any form or a fragment of one. The lines are read raw from the adapter's logtape
+ * category, before any sink could redact them.
  *
  * Also: a private key pasted into the wrong variable is never echoed by the ConfigError.
  */
@@ -45,6 +46,14 @@ async function until(what: string, probe: () => boolean, timeoutMs = 5000): Prom
   }
 }
 
+/** The real clock, moved by `skewMs`: the venue's clock running ahead of the machine's. */
+class SkewedClock extends RealClock {
+  skewMs = 0;
+  override now(): number {
+    return super.now() + this.skewMs;
+  }
+}
+
 /** The adapter's log lines, exactly as it emits them to logtape. */
 async function captureLogs(): Promise<string[]> {
   const lines: string[] = [];
@@ -67,7 +76,8 @@ for (const mode of ["v1", "v3"] as const) {
   Deno.test(`aster ${mode}: secrets echoed by the venue reach no error message and no log line`, async () => {
     const lines = await captureLogs();
     const clock = new RealClock();
-    const fake = await AsterFake.start({ ticker: "SOL", clock, tickerIntervalMs: 50 });
+    const venueClock = new SkewedClock();
+    const fake = await AsterFake.start({ ticker: "SOL", clock: venueClock, tickerIntervalMs: 50 });
     // The mode's own secret comes from the fake; the other kinds stay in the environment as a user has them.
     const env: Record<string, string> = {
       ...TEST_SECRETS,
@@ -143,7 +153,13 @@ for (const mode of ["v1", "v3"] as const) {
       // Three attempts, each answered 503 with the key.
       status("GET", "openOrders", 503, `upstream said ${echo}`, 3);
       errors.push(...await failure(venue.openOrders()));
-      // A clock-skew refusal, and one whose long body (no msg) is quoted in place of a message.
+      // A clock-skew refusal from the venue itself (its clock jumped after the adapter measured it).
+      venueClock.skewMs = 120_000;
+      const skew = await failure(venue.position());
+      venueClock.skewMs = 0;
+      assert.match(skew[0]!, /^AuthenticationError: .*code -1021/, skew.join("\n"));
+      errors.push(...skew);
+      // A clock-skew refusal that echoes the secrets, and one whose long body (no msg) is quoted in place of a message.
       status("GET", "positionRisk", 400, JSON.stringify({ code: -1021, msg: `outside recvWindow ${echo}` }));
       errors.push(...await failure(venue.position()));
       const padded = JSON.stringify({ code: -1022, pad: "w ".repeat(80), echo });
