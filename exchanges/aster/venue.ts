@@ -25,6 +25,7 @@ import { OrderStates } from "../order_states.ts";
 import type { BackoffOptions } from "../retry.ts";
 import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { positiveMs, shown, url } from "../venue_env.ts";
 import {
   type Bbo,
   isTerminal,
@@ -397,55 +398,12 @@ export class AsterVenue implements Venue {
   }
 }
 
-function url(
-  env: Readonly<Record<string, string>>,
-  name: string,
-  fallback: string,
-  schemes: string[],
-): string {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `"${raw}" is not a URL`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
-  }
-  if (parsed.pathname !== "/" && parsed.pathname !== "") {
-    throw new ConfigError(name, `"${raw}" must be a host without a path (the paths are added per request)`);
-  }
-  return raw.replace(/\/+$/, "");
-}
-
-function positiveMs(env: Readonly<Record<string, string>>, name: string, max?: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `${shown(raw)} must be a whole number of milliseconds >= 1`);
-  }
-  if (max !== undefined && Number(raw) > max) {
-    throw new ConfigError(name, `"${raw}" must be at most ${max} ms`);
-  }
-  return Number(raw);
-}
-
 /** The environment named by `ASTER_ENVIRONMENT` (default mainnet). */
 export function asterEnvironment(env: Readonly<Record<string, string>>): AsterEnvironment {
   const raw = env.ASTER_ENVIRONMENT?.trim();
   if (raw === undefined || raw === "" || raw === "mainnet") return "mainnet";
   if (raw === "testnet") return "testnet";
   throw new ConfigError("ASTER_ENVIRONMENT", `${shown(raw)} must be mainnet or testnet`);
-}
-
-/** A short word is quoted so a typo shows; anything longer may be a secret pasted in the wrong place. */
-function shown(raw: string): string {
-  return /^[A-Za-z0-9_.+-]{1,12}$/.test(raw) ? `"${raw}"` : `a value of ${raw.length} characters`;
 }
 
 /**
@@ -468,8 +426,8 @@ export function createAsterVenue(ctx: VenueContext): AsterVenue {
     ticker: ctx.ticker,
     clock: ctx.clock,
     signer,
-    baseUrl: url(ctx.env, "ASTER_BASE_URL", `https://${hosts.rest}`, ["https:", "http:"]),
-    wsUrl: url(ctx.env, "ASTER_WS_URL", `wss://${hosts.ws}`, ["wss:", "ws:"]),
+    baseUrl: url(ctx.env, "ASTER_BASE_URL", `https://${hosts.rest}`, ["https:", "http:"], { hostOnly: true }),
+    wsUrl: url(ctx.env, "ASTER_WS_URL", `wss://${hosts.ws}`, ["wss:", "ws:"], { hostOnly: true }),
     redact: (text) => redactor.redact(text),
     ...(staleMs === undefined ? {} : { staleMs }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),

@@ -14,7 +14,6 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
-import { ConfigError } from "../../bot/errors.ts";
 import { Redactor } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
@@ -22,6 +21,7 @@ import { OrderStates } from "../order_states.ts";
 import type { BackoffOptions } from "../retry.ts";
 import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { positiveMs, url } from "../venue_env.ts";
 import {
   type Bbo,
   isTerminal,
@@ -376,38 +376,6 @@ export class BackpackVenue implements Venue {
       if (final !== undefined) this.#observe(final, true);
     }
   }
-}
-
-function url(
-  env: Readonly<Record<string, string>>,
-  name: string,
-  fallback: string,
-  schemes: string[],
-): string {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `"${raw}" is not a URL`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
-  }
-  return raw.replace(/\/+$/, "");
-}
-
-function positiveMs(env: Readonly<Record<string, string>>, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `"${raw}" must be a whole number of milliseconds >= 1`);
-  }
-  return Number(raw);
 }
 
 /**
