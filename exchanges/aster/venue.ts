@@ -21,9 +21,10 @@ import { ConfigError } from "../../bot/errors.ts";
 import { Redactor } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
+import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
 import { OrderStates } from "../order_states.ts";
+import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
-import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
 import { positiveMs, shown, url } from "../venue_env.ts";
 import {
@@ -38,7 +39,6 @@ import {
   type Unsubscribe,
   type Venue,
   VenueError,
-  VenueRejectedError,
   VenueUnavailableError,
 } from "../venue.ts";
 import { AsterClient } from "./client.ts";
@@ -71,8 +71,6 @@ const MARKET_POLLS = 5;
 const MARKET_POLL_MS = 200;
 /** How long a filled market order waits for its fee from the stream (REST answers carry none), ms. */
 const MARKET_FEE_WAIT_MS = 1500;
-/** Least time between two resyncs caused by invalid order updates, ms. */
-const BAD_DATA_RESYNC_MS = 5000;
 
 /** How to build an {@link AsterVenue}. */
 export interface AsterVenueOptions {
@@ -104,6 +102,7 @@ export class AsterVenue implements Venue {
   readonly name = "aster";
   readonly #opts: AsterVenueOptions;
   readonly #symbol: string;
+  readonly #target: OrderTarget;
   readonly #client: AsterClient;
   readonly #socketClock: Clock;
   readonly #log: (level: StreamLogLevel, message: string) => void;
@@ -113,13 +112,20 @@ export class AsterVenue implements Venue {
   #marketStream: AsterMarketStream | undefined;
   #userStream: AsterUserStream | undefined;
   #closed = false;
-  #resyncing: Promise<void> | undefined;
-  #resyncAgain = false;
-  #lastBadDataResync = Number.NEGATIVE_INFINITY;
+  readonly #resync = new OrderResync({
+    venue: this.name,
+    orders: this.#orders,
+    openOrders: () => this.#client.openOrders(),
+    order: (orderId) => this.#client.order(orderId),
+    closed: () => this.#closed,
+    now: () => this.#socketClock.now(),
+    log: (level, message) => this.#log(level, message),
+  });
 
   constructor(options: AsterVenueOptions) {
     this.#opts = options;
     this.#symbol = perpSymbol(options.ticker);
+    this.#target = { venue: this.name, symbol: this.#symbol };
     this.#socketClock = options.socketClock ?? new RealClock();
     const logger = getLogger(["perpbot", "venue", "aster"]);
     const redact = options.redact ?? ((t: string) => t);
@@ -178,8 +184,8 @@ export class AsterVenue implements Venue {
       ...common,
       api: this.#client,
       onOrder: (u) => this.#onStreamOrder(u),
-      onReconnect: () => this.#resync("a user-stream reconnect"),
-      onBadData: () => this.#resyncAfterBadData(),
+      onReconnect: () => this.#resync.run("a user-stream reconnect"),
+      onBadData: () => this.#resync.afterBadData(),
       ...(this.#opts.keepAliveMs === undefined ? {} : { keepAliveMs: this.#opts.keepAliveMs }),
     });
     const market = new AsterMarketStream({
@@ -227,7 +233,7 @@ export class AsterVenue implements Venue {
     this.#marketStream = undefined;
     this.#userStream = undefined;
     await Promise.all([market?.close(), user?.close()]);
-    await this.#resyncing?.catch(() => {});
+    await this.#resync.settled();
   }
 
   market(): Market {
@@ -250,8 +256,8 @@ export class AsterVenue implements Venue {
 
   async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
     const m = this.market();
-    this.#checkIncrement("price", request.price, m.tickSize, "tick size");
-    this.#checkQuantity(request.quantity);
+    checkPrice(this.#target, m, request.price);
+    checkQuantity(this.#target, m, request.quantity);
     const result = await this.#client.placeLimit(request);
     if (result.kind === "accepted") {
       return { kind: "accepted", order: this.#orders.merge(result.order, false) };
@@ -264,7 +270,7 @@ export class AsterVenue implements Venue {
    * user stream reports it in time, the fee (REST answers carry none).
    */
   async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
-    this.#checkQuantity(request.quantity);
+    checkQuantity(this.#target, this.market(), request.quantity);
     let order = this.#orders.merge(await this.#client.placeMarket(request), false);
     for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
       await this.#opts.clock.sleep(MARKET_POLL_MS);
@@ -322,79 +328,10 @@ export class AsterVenue implements Venue {
     return this.#orders.listen(listener);
   }
 
-  #checkIncrement(name: string, value: Decimal, increment: Decimal, what: string): void {
-    if (!isMultipleOf(value, increment)) {
-      throw new VenueRejectedError(
-        `Cannot send ${name} ${value} for ${this.#symbol} to aster: not a multiple of the ${what} ${increment}`,
-      );
-    }
-  }
-
-  #checkQuantity(quantity: Decimal): void {
-    const m = this.market();
-    this.#checkIncrement("quantity", quantity, m.stepSize, "step size");
-    if (quantity.lt(m.minQuantity)) {
-      throw new VenueRejectedError(
-        `Cannot send quantity ${quantity} for ${this.#symbol} to aster: below the minimum ${m.minQuantity}`,
-      );
-    }
-  }
-
   #onStreamOrder(update: AsterOrderUpdate): void {
     if (this.#closed) return;
     const fee = this.#fees.add(update);
     this.#orders.merge(fee === undefined ? update : { ...update, fee }, true);
-  }
-
-  /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */
-  #resyncAfterBadData(): void {
-    const now = this.#socketClock.now();
-    if (now - this.#lastBadDataResync < BAD_DATA_RESYNC_MS) return;
-    this.#lastBadDataResync = now;
-    void this.#resync("an invalid order update");
-  }
-
-  /** Reads the open orders by REST and reports every order whose state changed; one run at a time. */
-  #resync(why: string): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    if (this.#resyncing !== undefined) {
-      this.#resyncAgain = true;
-      return this.#resyncing;
-    }
-    this.#resyncing = (async () => {
-      try {
-        do {
-          this.#resyncAgain = false;
-          await this.#resyncOnce(why);
-        } while (this.#resyncAgain && !this.#closed);
-      } catch (e) {
-        if (!(e instanceof SleepAbortedError)) {
-          this.#log(
-            "warning",
-            `aster resync after ${why} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      } finally {
-        this.#resyncing = undefined;
-      }
-    })();
-    return this.#resyncing;
-  }
-
-  async #resyncOnce(why: string): Promise<void> {
-    this.#log("info", `aster: reading open orders after ${why}`);
-    const known = this.#orders.workingIds();
-    const open = await this.#client.openOrders();
-    if (this.#closed) return;
-    const openIds = new Set(open.map((o) => o.orderId));
-    for (const o of open) this.#orders.merge(o, true);
-    // Orders that left the book while the stream was down: their final state says whether they filled.
-    for (const id of known) {
-      if (openIds.has(id) || !this.#orders.isWorking(id)) continue;
-      const final = await this.#client.order(id);
-      if (this.#closed) return;
-      if (final !== undefined) this.#orders.merge(final, true);
-    }
   }
 }
 
