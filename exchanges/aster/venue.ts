@@ -15,10 +15,10 @@
  * 30000) and `ASTER_RECV_WINDOW_MS` (V1 `recvWindow`, default 5000).
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
 import { ConfigError } from "../../bot/errors.ts";
 import { Redactor } from "../../bot/redact.ts";
+import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
 import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
@@ -26,6 +26,7 @@ import { OrderStates } from "../order_states.ts";
 import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { type StreamLog, venueLog } from "../stream_log.ts";
 import { positiveMs, shown, url } from "../venue_env.ts";
 import {
   type Bbo,
@@ -51,7 +52,7 @@ import {
   DEFAULT_RECV_WINDOW_MS,
   MAX_RECV_WINDOW_MS,
 } from "./signer.ts";
-import { AsterMarketStream, AsterUserStream, type StreamLogLevel } from "./stream.ts";
+import { AsterMarketStream, AsterUserStream } from "./stream.ts";
 
 /** Host names of each environment, for the release build's `--allow-net` list. */
 export const ASTER_HOSTS = {
@@ -94,7 +95,7 @@ export interface AsterVenueOptions {
   readonly connectTimeoutMs?: number;
   readonly keepAliveMs?: number;
   readonly socketBackoff?: BackoffOptions;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** Aster perpetuals. */
@@ -105,7 +106,7 @@ export class AsterVenue implements Venue {
   readonly #target: OrderTarget;
   readonly #client: AsterClient;
   readonly #socketClock: Clock;
-  readonly #log: (level: StreamLogLevel, message: string) => void;
+  readonly #log: StreamLog;
   readonly #orders = new OrderStates();
   readonly #fees = new OrderFees();
   #market: Market | undefined;
@@ -127,15 +128,7 @@ export class AsterVenue implements Venue {
     this.#symbol = perpSymbol(options.ticker);
     this.#target = { venue: this.name, symbol: this.#symbol };
     this.#socketClock = options.socketClock ?? new RealClock();
-    const logger = getLogger(["perpbot", "venue", "aster"]);
-    const redact = options.redact ?? ((t: string) => t);
-    const sink = options.log ?? ((level: StreamLogLevel, text: string) => {
-      if (level === "debug") logger.debug("{text}", { text });
-      else if (level === "info") logger.info("{text}", { text });
-      else if (level === "warning") logger.warn("{text}", { text });
-      else logger.error("{text}", { text });
-    });
-    this.#log = (level, text) => sink(level, redact(text));
+    this.#log = venueLog(this.name, options.log, options.redact);
     this.#client = new AsterClient({
       baseUrl: options.baseUrl ?? `https://${ASTER_HOSTS.mainnet.rest}`,
       signer: options.signer,
@@ -245,13 +238,8 @@ export class AsterVenue implements Venue {
 
   /** From the stream while it is connected and recent; from REST otherwise. */
   async bbo(): Promise<Bbo> {
-    const stream = this.#marketStream;
-    const latest = stream?.bbo;
     const maxAge = this.#opts.bboMaxAgeMs ?? DEFAULT_BBO_MAX_AGE_MS;
-    if (latest !== undefined && stream?.connected === true && this.#socketClock.now() - latest.at <= maxAge) {
-      return latest.bbo;
-    }
-    return await this.#client.bookTicker();
+    return recentBbo(this.#marketStream, this.#socketClock.now(), maxAge) ?? await this.#client.bookTicker();
   }
 
   async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {

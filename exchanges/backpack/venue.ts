@@ -12,9 +12,9 @@
  * this much silence, default 30000) and `BACKPACK_HTTP_TIMEOUT_MS` (per request, default 10000).
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { type Clock, RealClock } from "../../bot/clock.ts";
 import { Redactor } from "../../bot/redact.ts";
+import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
 import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
@@ -22,6 +22,7 @@ import { OrderStates } from "../order_states.ts";
 import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { type StreamLog, venueLog } from "../stream_log.ts";
 import { positiveMs, url } from "../venue_env.ts";
 import {
   type Bbo,
@@ -40,7 +41,7 @@ import {
 import { BackpackClient } from "./client.ts";
 import { type BackpackOrder, type BackpackOrderUpdate, perpSymbol } from "./parse.ts";
 import { BackpackSigner } from "./signer.ts";
-import { BackpackStream, type StreamLogLevel } from "./stream.ts";
+import { BackpackStream } from "./stream.ts";
 
 /** Production host names, for the release build's `--allow-net` list. */
 export const BACKPACK_HOSTS = { rest: "api.backpack.exchange", ws: "ws.backpack.exchange" } as const;
@@ -81,7 +82,7 @@ export interface BackpackVenueOptions {
   readonly bboMaxAgeMs?: number;
   readonly connectTimeoutMs?: number;
   readonly socketBackoff?: BackoffOptions;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** Backpack perpetuals. */
@@ -92,7 +93,7 @@ export class BackpackVenue implements Venue {
   readonly #target: OrderTarget;
   readonly #client: BackpackClient;
   readonly #socketClock: Clock;
-  readonly #log: (level: StreamLogLevel, message: string) => void;
+  readonly #log: StreamLog;
   #stream: BackpackStream | undefined;
   #market: Market | undefined;
   #closed = false;
@@ -115,17 +116,7 @@ export class BackpackVenue implements Venue {
     this.#symbol = perpSymbol(options.ticker);
     this.#target = { venue: this.name, symbol: this.#symbol };
     this.#socketClock = options.socketClock ?? new RealClock();
-    const logger = getLogger(["perpbot", "venue", "backpack"]);
-    // The text goes in a property, not the template, so braces in venue messages are not placeholders.
-    const log = options.log ?? ((level, text) => {
-      if (level === "debug") logger.debug("{text}", { text });
-      else if (level === "info") logger.info("{text}", { text });
-      else if (level === "warning") logger.warn("{text}", { text });
-      else logger.error("{text}", { text });
-    });
-    // Stream messages quote what the venue sent, which may echo a secret.
-    const redact = options.redact ?? ((text: string) => text);
-    this.#log = (level, text) => log(level, redact(text));
+    this.#log = venueLog(this.name, options.log, options.redact);
     this.#client = new BackpackClient({
       baseUrl: options.baseUrl ?? BACKPACK_DEFAULT_BASE_URL,
       signer: options.signer,
@@ -212,15 +203,8 @@ export class BackpackVenue implements Venue {
 
   /** From the stream while it is connected and recent; from the REST book otherwise. */
   async bbo(): Promise<Bbo> {
-    const latest = this.#stream?.bbo;
     const maxAge = this.#opts.bboMaxAgeMs ?? DEFAULT_BBO_MAX_AGE_MS;
-    if (
-      latest !== undefined && this.#stream?.connected === true &&
-      this.#socketClock.now() - latest.at <= maxAge
-    ) {
-      return latest.bbo;
-    }
-    return await this.#client.depth();
+    return recentBbo(this.#stream, this.#socketClock.now(), maxAge) ?? await this.#client.depth();
   }
 
   async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
