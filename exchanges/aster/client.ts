@@ -22,6 +22,7 @@
 import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
+import { RecentSet } from "../recent_set.ts";
 import { retry } from "../retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
@@ -157,7 +158,7 @@ export class AsterClient {
   readonly #http: HttpClient;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new Set<string>();
+  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
   #bannedUntil = 0;
   #weightUsed = 0;
   #weightAt = 0;
@@ -326,7 +327,7 @@ export class AsterClient {
         res = await this.#send({ method: "POST", path: this.paths.order, auth: "signed", params });
       } catch (e) {
         // A timeout or a 5xx (503: unknown execution status) may hide an order that was placed.
-        if (e instanceof VenueUnavailableError) this.#markUncertain(clientId);
+        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
         throw e;
       }
       if (res.ok) {
@@ -334,7 +335,7 @@ export class AsterClient {
           return outcome(parseOrder(res.json(), "placed order"));
         } catch (e) {
           // Placed, but the answer is unreadable: the next attempt looks it up.
-          if (e instanceof VenueDataError) this.#markUncertain(clientId);
+          if (e instanceof VenueDataError) this.#uncertain.add(clientId);
           throw e;
         }
       }
@@ -358,14 +359,6 @@ export class AsterClient {
       this.#uncertain.delete(clientId);
       throw this.#rejection(res, err);
     });
-  }
-
-  #markUncertain(clientId: string): void {
-    this.#uncertain.delete(clientId);
-    this.#uncertain.add(clientId);
-    if (this.#uncertain.size > UNCERTAIN_REMEMBERED) {
-      this.#uncertain.delete(this.#uncertain.values().next().value!);
-    }
   }
 
   /**

@@ -22,6 +22,7 @@ import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
 import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
+import { awaitFinal } from "../market_order.ts";
 import { OrderStates } from "../order_states.ts";
 import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
@@ -67,9 +68,6 @@ export type AsterEnvironment = keyof typeof ASTER_HOSTS;
 export const DEFAULT_BBO_MAX_AGE_MS = 5000;
 /** Default: how long `connect()` waits for the stream's first best bid/ask, ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Polls of a market order that was not final in the placement answer. */
-const MARKET_POLLS = 5;
-const MARKET_POLL_MS = 200;
 /** How long a filled market order waits for its fee from the stream (REST answers carry none), ms. */
 const MARKET_FEE_WAIT_MS = 1500;
 
@@ -260,11 +258,11 @@ export class AsterVenue implements Venue {
   async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
     checkQuantity(this.#target, this.market(), request.quantity);
     let order = this.#orders.merge(await this.#client.placeMarket(request), false);
-    for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
-      await this.#opts.clock.sleep(MARKET_POLL_MS);
-      const now = await this.#client.order(order.orderId);
-      if (now !== undefined) order = this.#orders.merge(now, false);
-    }
+    order = await awaitFinal(order, {
+      clock: this.#opts.clock,
+      read: (orderId) => this.#client.order(orderId),
+      merge: (report) => this.#orders.merge(report, false),
+    });
     if (order.filled.gt(0)) order = await this.#waitForFee(order);
     return order;
   }

@@ -15,6 +15,7 @@
 import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, throwForStatus } from "../http.ts";
+import { RecentSet } from "../recent_set.ts";
 import { retry } from "../retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
@@ -98,7 +99,7 @@ export class BackpackClient {
   readonly #opts: BackpackClientOptions;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new Set<string>();
+  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
 
   constructor(options: BackpackClientOptions) {
     this.#opts = options;
@@ -213,7 +214,7 @@ export class BackpackClient {
         });
       } catch (e) {
         // A timeout or a 5xx may hide an order that was placed; a rate limit was a refusal.
-        if (e instanceof VenueUnavailableError) this.#markUncertain(clientId);
+        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
         throw e;
       }
       if (res.ok) {
@@ -253,14 +254,6 @@ export class BackpackClient {
       this.#uncertain.delete(clientId);
       throw this.#rejection(res);
     });
-  }
-
-  #markUncertain(clientId: string): void {
-    this.#uncertain.delete(clientId);
-    this.#uncertain.add(clientId);
-    if (this.#uncertain.size > UNCERTAIN_REMEMBERED) {
-      this.#uncertain.delete(this.#uncertain.values().next().value!);
-    }
   }
 
   /**

@@ -18,6 +18,7 @@ import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
 import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
+import { awaitFinal } from "../market_order.ts";
 import { OrderStates } from "../order_states.ts";
 import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
@@ -56,9 +57,6 @@ export const DEFAULT_BBO_MAX_AGE_MS = 5000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Orders whose fill fees are remembered, at most. */
 const FEE_ORDERS_REMEMBERED = 2000;
-/** Polls of a market order that was not final in the placement answer. */
-const MARKET_POLLS = 5;
-const MARKET_POLL_MS = 200;
 
 /** How to build a {@link BackpackVenue}. */
 export interface BackpackVenueOptions {
@@ -221,12 +219,11 @@ export class BackpackVenue implements Venue {
   async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
     checkQuantity(this.#target, this.market(), request.quantity);
     let order: OrderSnapshot = this.#observe(await this.#client.placeMarket(request), false);
-    // A market order is normally final in its answer; if not, its final state is read back.
-    for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
-      await this.#opts.clock.sleep(MARKET_POLL_MS);
-      const now = await this.#client.order(order.orderId);
-      if (now !== undefined) order = this.#observe(now, false);
-    }
+    order = await awaitFinal(order, {
+      clock: this.#opts.clock,
+      read: (orderId) => this.#client.order(orderId),
+      merge: (report) => this.#observe(report, false),
+    });
     // The answer has no fee: the fills say what this order cost (boost mode reports it).
     if (order.filled.gt(0) && order.fee === undefined) {
       try {
