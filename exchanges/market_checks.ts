@@ -1,7 +1,7 @@
 /**
- * Checks of an order against its market before it is sent: a price on the tick grid, a quantity on the step
- * grid and at least the minimum. A refusal is a {@link VenueRejectedError} naming the value, the symbol and
- * the venue.
+ * Checks of an order before it is sent: a price on the tick grid, a quantity on the step grid and at least
+ * the minimum, and decimals the venue can take. A refusal is a {@link VenueRejectedError} naming the value
+ * and the venue.
  * @module
  */
 import type { Decimal } from "./decimal.ts";
@@ -50,4 +50,16 @@ export function checkQuantity(target: OrderTarget, market: Market, quantity: Dec
         `below the minimum ${market.minQuantity}`,
     );
   }
+}
+
+/**
+ * `value` in plain notation (no exponent), as sent to the venue named `venue`; `name` is the field in the
+ * message.
+ * @throws VenueRejectedError when `value` is not a finite number > 0
+ */
+export function plainPositive(venue: string, name: string, value: Decimal): string {
+  if (!value.isFinite() || !value.gt(0)) {
+    throw new VenueRejectedError(`Cannot send ${name} ${value} to ${venue}: it must be > 0`);
+  }
+  return value.toFixed();
 }

@@ -22,6 +22,7 @@
 import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
+import { plainPositive } from "../market_checks.ts";
 import { RecentSet } from "../recent_set.ts";
 import { retry } from "../retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
@@ -269,8 +270,8 @@ export class AsterClient {
         ["side", venueSide(req.side)],
         ["type", "LIMIT"],
         ["timeInForce", req.postOnly ? "GTX" : "GTC"],
-        ["quantity", plain(req.quantity, "quantity")],
-        ["price", plain(req.price, "price")],
+        ["quantity", plainPositive("aster", "quantity", req.quantity)],
+        ["price", plainPositive("aster", "price", req.price)],
         ["newClientOrderId", clientId],
         ["reduceOnly", req.reduceOnly ? "true" : undefined],
         ["newOrderRespType", "RESULT"],
@@ -288,7 +289,7 @@ export class AsterClient {
         ["symbol", this.symbol],
         ["side", venueSide(req.side)],
         ["type", "MARKET"],
-        ["quantity", plain(req.quantity, "quantity")],
+        ["quantity", plainPositive("aster", "quantity", req.quantity)],
         ["newClientOrderId", clientId],
         ["reduceOnly", req.reduceOnly ? "true" : undefined],
         ["newOrderRespType", "RESULT"],
@@ -606,14 +607,6 @@ export class AsterClient {
 
 function venueSide(side: Side): "BUY" | "SELL" {
   return side === "buy" ? "BUY" : "SELL";
-}
-
-/** A decimal in plain notation (no exponent); refuses values the venue cannot take. */
-function plain(value: Decimal, name: string): string {
-  if (!value.isFinite() || !value.gt(0)) {
-    throw new VenueRejectedError(`Cannot send ${name} ${value} to aster: it must be > 0`);
-  }
-  return value.toFixed();
 }
 
 function checkClientId(clientId: string): string {

@@ -15,6 +15,7 @@
 import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, throwForStatus } from "../http.ts";
+import { plainPositive } from "../market_checks.ts";
 import { RecentSet } from "../recent_set.ts";
 import { retry } from "../retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
@@ -164,8 +165,8 @@ export class BackpackClient {
       symbol: this.symbol,
       side: venueSide(req.side),
       orderType: "Limit",
-      quantity: plain(req.quantity, "quantity"),
-      price: plain(req.price, "price"),
+      quantity: plainPositive("backpack", "quantity", req.quantity),
+      price: plainPositive("backpack", "price", req.price),
       timeInForce: "GTC",
       clientId,
       ...(req.postOnly ? { postOnly: true } : {}),
@@ -181,7 +182,7 @@ export class BackpackClient {
       symbol: this.symbol,
       side: venueSide(req.side),
       orderType: "Market",
-      quantity: plain(req.quantity, "quantity"),
+      quantity: plainPositive("backpack", "quantity", req.quantity),
       clientId,
       ...(req.reduceOnly ? { reduceOnly: true } : {}),
     };
@@ -469,14 +470,6 @@ export class BackpackClient {
 
 function venueSide(side: Side): "Bid" | "Ask" {
   return side === "buy" ? "Bid" : "Ask";
-}
-
-/** A decimal in plain notation; refuses values the venue cannot take. */
-function plain(value: Decimal, name: string): string {
-  if (!value.isFinite() || !value.gt(0)) {
-    throw new VenueRejectedError(`Cannot send ${name} ${value} to backpack: it must be > 0`);
-  }
-  return value.toFixed();
 }
 
 /** The bot's client ids are decimal integers in [1, 2^32); Backpack's field is a uint32. */

@@ -1,7 +1,7 @@
 /** Order checks against a market: grid and minimum, refused with the venue and the symbol named. */
 import assert from "node:assert/strict";
 import { Decimal } from "../../exchanges/decimal.ts";
-import { checkPrice, checkQuantity, type OrderTarget } from "../../exchanges/market_checks.ts";
+import { checkPrice, checkQuantity, type OrderTarget, plainPositive } from "../../exchanges/market_checks.ts";
 import { type Market, VenueRejectedError } from "../../exchanges/venue.ts";
 
 const d = (s: string) => new Decimal(s);
@@ -50,5 +50,23 @@ Deno.test("checkQuantity accepts multiples of the step size from the minimum on"
   ];
   for (const [quantity, message] of table) {
     assert.equal(refusal(() => checkQuantity(target, market, d(quantity))), message, quantity);
+  }
+});
+
+Deno.test("plainPositive writes a decimal without exponent and refuses what is not > 0", () => {
+  const ok: [value: Decimal, text: string][] = [
+    [d("1e-7"), "0.0000001"],
+    [d("1.5e21"), "1500000000000000000000"],
+    [d("2000.50"), "2000.5"],
+  ];
+  for (const [value, text] of ok) assert.equal(plainPositive("somevenue", "price", value), text);
+  const table: [value: Decimal, message: string][] = [
+    [d("0"), "Cannot send quantity 0 to somevenue: it must be > 0"],
+    [d("-1"), "Cannot send quantity -1 to somevenue: it must be > 0"],
+    [d("NaN"), "Cannot send quantity NaN to somevenue: it must be > 0"],
+    [d("Infinity"), "Cannot send quantity Infinity to somevenue: it must be > 0"],
+  ];
+  for (const [value, message] of table) {
+    assert.equal(refusal(() => void plainPositive("somevenue", "quantity", value)), message);
   }
 });
