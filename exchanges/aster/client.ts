@@ -24,7 +24,7 @@ import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
 import { plainPositive } from "../market_checks.ts";
 import { RecentSet } from "../recent_set.ts";
-import { retry } from "../retry.ts";
+import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
   AuthenticationError,
@@ -526,18 +526,7 @@ export class AsterClient {
   }
 
   async #retry<T>(fn: () => Promise<T>): Promise<T> {
-    const maxWait = this.#opts.maxRetryAfterMs ?? 10_000;
-    return await retry(fn, {
-      clock: this.#opts.clock,
-      attempts: this.#opts.attempts ?? 3,
-      baseDelayMs: this.#opts.baseDelayMs ?? 250,
-      maxDelayMs: 5000,
-      ...(this.#opts.jitter === undefined ? {} : { jitter: this.#opts.jitter }),
-      isRetriable: (e) =>
-        e instanceof RateLimitError
-          ? (e.retryAfterMs ?? 0) <= maxWait
-          : e instanceof VenueUnavailableError || e instanceof VenueDataError,
-    });
+    return await retryRest(fn, this.#opts, { badData: true });
   }
 
   /** Notes a ban and the weight used, before the answer is mapped to errors. */

@@ -17,11 +17,10 @@ import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, throwForStatus } from "../http.ts";
 import { plainPositive } from "../market_checks.ts";
 import { RecentSet } from "../recent_set.ts";
-import { retry } from "../retry.ts";
+import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
   isTerminal,
-  RateLimitError,
   UnknownMarketError,
   VenueDataError,
   VenueRejectedError,
@@ -421,16 +420,7 @@ export class BackpackClient {
   }
 
   async #retry<T>(fn: () => Promise<T>): Promise<T> {
-    const maxWait = this.#opts.maxRetryAfterMs ?? 10_000;
-    return await retry(fn, {
-      clock: this.#opts.clock,
-      attempts: this.#opts.attempts ?? 3,
-      baseDelayMs: this.#opts.baseDelayMs ?? 250,
-      maxDelayMs: 5000,
-      ...(this.#opts.jitter === undefined ? {} : { jitter: this.#opts.jitter }),
-      isRetriable: (e) =>
-        e instanceof RateLimitError ? (e.retryAfterMs ?? 0) <= maxWait : e instanceof VenueUnavailableError,
-    });
+    return await retryRest(fn, this.#opts);
   }
 
   /** One HTTP request, signed when the call has an instruction. Resolves for any non-mapped status. */
