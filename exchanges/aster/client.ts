@@ -23,7 +23,9 @@ import type { Clock } from "../../bot/clock.ts";
 import { clipWords } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
-import { retry } from "../retry.ts";
+import { plainPositive } from "../market_checks.ts";
+import { RecentSet } from "../recent_set.ts";
+import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
   AuthenticationError,
@@ -158,7 +160,7 @@ export class AsterClient {
   readonly #http: HttpClient;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new Set<string>();
+  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
   #bannedUntil = 0;
   #weightUsed = 0;
   #weightAt = 0;
@@ -271,8 +273,8 @@ export class AsterClient {
         ["side", venueSide(req.side)],
         ["type", "LIMIT"],
         ["timeInForce", req.postOnly ? "GTX" : "GTC"],
-        ["quantity", plain(req.quantity, "quantity")],
-        ["price", plain(req.price, "price")],
+        ["quantity", plainPositive("aster", "quantity", req.quantity)],
+        ["price", plainPositive("aster", "price", req.price)],
         ["newClientOrderId", clientId],
         ["reduceOnly", req.reduceOnly ? "true" : undefined],
         ["newOrderRespType", "RESULT"],
@@ -290,7 +292,7 @@ export class AsterClient {
         ["symbol", this.symbol],
         ["side", venueSide(req.side)],
         ["type", "MARKET"],
-        ["quantity", plain(req.quantity, "quantity")],
+        ["quantity", plainPositive("aster", "quantity", req.quantity)],
         ["newClientOrderId", clientId],
         ["reduceOnly", req.reduceOnly ? "true" : undefined],
         ["newOrderRespType", "RESULT"],
@@ -329,7 +331,7 @@ export class AsterClient {
         res = await this.#send({ method: "POST", path: this.paths.order, auth: "signed", params });
       } catch (e) {
         // A timeout or a 5xx (503: unknown execution status) may hide an order that was placed.
-        if (e instanceof VenueUnavailableError) this.#markUncertain(clientId);
+        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
         throw e;
       }
       if (res.ok) {
@@ -337,7 +339,7 @@ export class AsterClient {
           return outcome(this.#checked(() => parseOrder(res.json(), "placed order")));
         } catch (e) {
           // Placed, but the answer is unreadable: the next attempt looks it up.
-          if (e instanceof VenueDataError) this.#markUncertain(clientId);
+          if (e instanceof VenueDataError) this.#uncertain.add(clientId);
           throw e;
         }
       }
@@ -363,14 +365,6 @@ export class AsterClient {
       this.#uncertain.delete(clientId);
       throw this.#rejection(res, err);
     });
-  }
-
-  #markUncertain(clientId: string): void {
-    this.#uncertain.delete(clientId);
-    this.#uncertain.add(clientId);
-    if (this.#uncertain.size > UNCERTAIN_REMEMBERED) {
-      this.#uncertain.delete(this.#uncertain.values().next().value!);
-    }
   }
 
   /**
@@ -558,18 +552,7 @@ export class AsterClient {
   }
 
   async #retry<T>(fn: () => Promise<T>): Promise<T> {
-    const maxWait = this.#opts.maxRetryAfterMs ?? 10_000;
-    return await retry(fn, {
-      clock: this.#opts.clock,
-      attempts: this.#opts.attempts ?? 3,
-      baseDelayMs: this.#opts.baseDelayMs ?? 250,
-      maxDelayMs: 5000,
-      ...(this.#opts.jitter === undefined ? {} : { jitter: this.#opts.jitter }),
-      isRetriable: (e) =>
-        e instanceof RateLimitError
-          ? (e.retryAfterMs ?? 0) <= maxWait
-          : e instanceof VenueUnavailableError || e instanceof VenueDataError,
-    });
+    return await retryRest(fn, this.#opts, { badData: true });
   }
 
   /** Notes a ban and the weight used, before the answer is mapped to errors. */
@@ -639,14 +622,6 @@ export class AsterClient {
 
 function venueSide(side: Side): "BUY" | "SELL" {
   return side === "buy" ? "BUY" : "SELL";
-}
-
-/** A decimal in plain notation (no exponent); refuses values the venue cannot take. */
-function plain(value: Decimal, name: string): string {
-  if (!value.isFinite() || !value.gt(0)) {
-    throw new VenueRejectedError(`Cannot send ${name} ${value} to aster: it must be > 0`);
-  }
-  return value.toFixed();
 }
 
 function checkClientId(clientId: string): string {

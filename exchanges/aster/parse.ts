@@ -8,10 +8,9 @@
  * `{"code": -1121, "msg": "…"}`.
  * @module
  */
-import { clipWords } from "../../bot/redact.ts";
-import { Decimal, parseDecimal, ZERO } from "../decimal.ts";
+import { Decimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
-import { VenueDataError } from "../venue.ts";
+import { type Json, type JsonChecks, jsonChecks, show } from "../json_checks.ts";
 
 /** The perpetual symbol of a ticker: `SOL` → `SOLUSDT`. */
 export function perpSymbol(ticker: string): string {
@@ -24,48 +23,19 @@ export const QUOTE_ASSET = "USDT";
 /** Requests per minute allowed by weight when `exchangeInfo` names no `REQUEST_WEIGHT` limit. */
 export const DEFAULT_WEIGHT_LIMIT = 2400;
 
-type Json = Record<string, unknown>;
-
-function fail(where: string, message: string): never {
-  throw new VenueDataError(`aster ${where}: ${message}`);
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "missing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  // Cut between words: a secret echoed in a value is quoted whole (and redacted by the log) or not at all.
-  return clipWords(text, 80);
-}
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(where, `expected an object, got ${show(value)}`);
-  }
-  return value as Json;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) fail(where, `expected an array, got ${show(value)}`);
-  return value;
-}
-
-function string(o: Json, key: string, where: string): string {
-  const v = o[key];
-  if (typeof v !== "string" || v === "") fail(where, `${key} must be a non-empty string, got ${show(v)}`);
-  return v;
-}
-
-function optionalString(o: Json, key: string, where: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v !== "string") fail(where, `${key} must be a string, got ${show(v)}`);
-  return v;
-}
+const checks = jsonChecks("aster");
+// Typed apart: a call of a function that returns `never` narrows only when its type is written out.
+const fail: JsonChecks["fail"] = checks.fail;
+const {
+  array,
+  decimal,
+  object,
+  optionalBoolean,
+  optionalDecimal,
+  optionalInteger,
+  optionalString,
+  string,
+} = checks;
 
 /** An order id: a non-negative safe integer, or its digits. */
 function orderId(o: Json, key: string, where: string): string {
@@ -73,42 +43,6 @@ function orderId(o: Json, key: string, where: string): string {
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
   if (typeof v === "string" && /^\d{1,20}$/.test(v)) return v;
   fail(where, `${key} must be an order id, got ${show(v)}`);
-}
-
-type Bound = "positive" | "nonNegative" | "any";
-
-function decimalValue(v: unknown, name: string, where: string, bound: Bound): Decimal {
-  if (typeof v !== "string") fail(where, `${name} must be a decimal string, got ${show(v)}`);
-  const d = parseDecimal(v);
-  if (d === undefined) fail(where, `${name} "${v}" is not a decimal number`);
-  if (bound === "positive" && !d.gt(0)) fail(where, `${name} ${v} must be > 0`);
-  if (bound === "nonNegative" && d.lt(0)) fail(where, `${name} ${v} must be >= 0`);
-  return d;
-}
-
-function decimal(o: Json, key: string, where: string, bound: Bound): Decimal {
-  return decimalValue(o[key], key, where, bound);
-}
-
-function optionalDecimal(o: Json, key: string, where: string, bound: Bound): Decimal | undefined {
-  const v = o[key];
-  return v === undefined || v === null ? undefined : decimalValue(v, key, where, bound);
-}
-
-function optionalBoolean(o: Json, key: string, where: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") fail(where, `${key} must be a boolean, got ${show(v)}`);
-  return v;
-}
-
-function optionalInteger(o: Json, key: string, where: string): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-    fail(where, `${key} must be a non-negative integer, got ${show(v)}`);
-  }
-  return v;
 }
 
 function side(v: unknown, where: string): Side {

@@ -13,14 +13,14 @@
  */
 import type { Clock } from "../../bot/clock.ts";
 import { SleepAbortedError } from "../../bot/clock.ts";
+import { BboFeed, type TimedBbo } from "../bbo_feed.ts";
 import { backoffDelay, type BackoffOptions } from "../retry.ts";
 import { ReconnectingSocket, type SocketEvent, type WebSocketFactory } from "../socket.ts";
+import { logSafely, logSocketEvent, type StreamLog, type StreamLogLevel } from "../stream_log.ts";
 import type { Bbo } from "../venue.ts";
 import { VenueDataError, VenueRejectedError } from "../venue.ts";
+import { Wakeup } from "../wakeup.ts";
 import { type AsterOrderUpdate, parseStreamMessage } from "./parse.ts";
-
-/** Log levels the streams report at. */
-export type StreamLogLevel = "debug" | "info" | "warning" | "error";
 
 /** Interval of listen-key keepalives, ms (the key lives 60 minutes). */
 export const KEEPALIVE_MS = 30 * 60_000;
@@ -35,12 +35,6 @@ export function userStreamUrl(wsBase: string, listenKey: string): string {
   return `${wsBase.replace(/\/+$/, "")}/ws/${listenKey}`;
 }
 
-/** The latest best bid/ask and when it arrived (socket clock, ms). */
-export interface TimedBbo {
-  readonly bbo: Bbo;
-  readonly at: number;
-}
-
 /** Options shared by both streams. */
 export interface AsterSocketOptions {
   /** WebSocket base, no path: `wss://fstream.asterdex.com`, or a fake's address. */
@@ -51,7 +45,7 @@ export interface AsterSocketOptions {
   readonly webSocket?: WebSocketFactory;
   readonly connectTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** How to build an {@link AsterMarketStream}. */
@@ -68,11 +62,11 @@ export interface AsterMarketStreamOptions extends AsterSocketOptions {
 export class AsterMarketStream {
   readonly #opts: AsterMarketStreamOptions;
   readonly #socket: ReconnectingSocket;
-  #bbo: TimedBbo | undefined;
-  readonly #bboWaiters = new Set<() => void>();
+  readonly #feed: BboFeed;
 
   constructor(options: AsterMarketStreamOptions) {
     this.#opts = options;
+    this.#feed = new BboFeed(options.clock);
     this.#socket = new ReconnectingSocket({
       url: bookTickerUrl(options.wsBase, options.symbol),
       label: "aster market stream",
@@ -104,29 +98,17 @@ export class AsterMarketStream {
 
   /** The latest best bid/ask, if any arrived. */
   get bbo(): TimedBbo | undefined {
-    return this.#bbo;
+    return this.#feed.latest;
   }
 
   /** Resolves with the first best bid/ask, or `undefined` after `timeoutMs` (socket clock). */
-  async waitForBbo(timeoutMs: number): Promise<Bbo | undefined> {
-    if (this.#bbo !== undefined) return this.#bbo.bbo;
-    const stop = new AbortController();
-    const wake = () => stop.abort();
-    this.#bboWaiters.add(wake);
-    try {
-      await this.#opts.clock.sleep(timeoutMs, stop.signal);
-    } catch (e) {
-      if (!(e instanceof SleepAbortedError)) throw e;
-    } finally {
-      this.#bboWaiters.delete(wake);
-    }
-    const latest = this.#bbo as TimedBbo | undefined;
-    return latest?.bbo;
+  waitForBbo(timeoutMs: number): Promise<Bbo | undefined> {
+    return this.#feed.first(timeoutMs);
   }
 
   /** Closes the socket; resolves when nothing is left running. */
   async close(): Promise<void> {
-    for (const wake of this.#bboWaiters) wake();
+    this.#feed.close();
     await this.#socket.close();
   }
 
@@ -140,8 +122,7 @@ export class AsterMarketStream {
       return;
     }
     if (message.kind !== "bookTicker" || message.symbol !== this.#opts.symbol) return;
-    this.#bbo = { bbo: message.bbo, at: this.#opts.clock.now() };
-    for (const wake of this.#bboWaiters) wake();
+    this.#feed.update(message.bbo);
   }
 
   #onSocketEvent(e: SocketEvent): void {
@@ -152,7 +133,7 @@ export class AsterMarketStream {
         // The hook must not break the socket.
       }
     }
-    logSocketEvent(this.#opts, "aster market stream", e);
+    logSocketEvent(this.#opts.log, "aster market stream", e);
   }
 }
 
@@ -189,10 +170,11 @@ export class AsterUserStream {
   #renewing: Promise<void> | undefined;
   #keepAlive: Promise<void> | undefined;
   #started = false;
-  readonly #openWaiters = new Set<() => void>();
+  readonly #opened: Wakeup;
 
   constructor(options: AsterUserStreamOptions) {
     this.#opts = options;
+    this.#opened = new Wakeup(options.clock);
     this.#socket = new ReconnectingSocket({
       url: () => {
         const key = this.#key;
@@ -245,16 +227,7 @@ export class AsterUserStream {
   /** Resolves true once the socket is open, or false after `timeoutMs` (socket clock). */
   async waitForConnection(timeoutMs: number): Promise<boolean> {
     if (this.#socket.connected) return true;
-    const stop = new AbortController();
-    const wake = () => stop.abort();
-    this.#openWaiters.add(wake);
-    try {
-      await this.#opts.clock.sleep(timeoutMs, stop.signal);
-    } catch (e) {
-      if (!(e instanceof SleepAbortedError)) throw e;
-    } finally {
-      this.#openWaiters.delete(wake);
-    }
+    await this.#opened.sleep(timeoutMs);
     return this.#socket.connected;
   }
 
@@ -265,7 +238,7 @@ export class AsterUserStream {
   async close(): Promise<void> {
     if (this.#stop.signal.aborted) return;
     this.#stop.abort();
-    for (const wake of this.#openWaiters) wake();
+    this.#opened.wake();
     await this.#socket.close();
     await this.#keepAlive;
     await this.#renewing?.catch(() => {});
@@ -383,35 +356,14 @@ export class AsterUserStream {
     if (e.type === "open" && this.#key !== undefined && this.#socketKey !== this.#key) {
       this.#socket.reconnect("listen key replaced");
     } else if (e.type === "open") {
-      for (const wake of this.#openWaiters) wake();
+      this.#opened.wake();
     }
-    logSocketEvent(this.#opts, "aster user stream", e);
-  }
-}
-
-function logSocketEvent(opts: AsterSocketOptions, label: string, e: SocketEvent): void {
-  switch (e.type) {
-    case "open":
-      return log(opts, "info", `${label} connected (connection ${e.connection})`);
-    case "close":
-      return log(opts, "info", `${label} closed: code ${e.code}${e.reason ? ` (${e.reason})` : ""}`);
-    case "stale":
-      return log(opts, "warning", `${label} silent for ${e.silentMs} ms; reconnecting`);
-    case "error":
-      return log(opts, "warning", e.message);
-    case "backoff":
-      return log(opts, "debug", `${label} reconnects in ${e.delayMs} ms (attempt ${e.attempt})`);
-    default:
-      return;
+    logSocketEvent(this.#opts.log, "aster user stream", e);
   }
 }
 
 function log(opts: AsterSocketOptions, level: StreamLogLevel, message: string): void {
-  try {
-    opts.log?.(level, message);
-  } catch {
-    // Logging must not break the stream.
-  }
+  logSafely(opts.log, level, message);
 }
 
 function describe(e: unknown): string {

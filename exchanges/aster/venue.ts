@@ -15,16 +15,20 @@
  * 30000) and `ASTER_RECV_WINDOW_MS` (V1 `recvWindow`, default 5000).
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
 import { ConfigError } from "../../bot/errors.ts";
 import { Redactor } from "../../bot/redact.ts";
+import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
+import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
+import { awaitFinal } from "../market_order.ts";
 import { OrderStates } from "../order_states.ts";
+import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
-import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { type StreamLog, venueLog } from "../stream_log.ts";
+import { positiveMs, shown, url } from "../venue_env.ts";
 import {
   type Bbo,
   isTerminal,
@@ -37,7 +41,6 @@ import {
   type Unsubscribe,
   type Venue,
   VenueError,
-  VenueRejectedError,
   VenueUnavailableError,
 } from "../venue.ts";
 import { AsterClient } from "./client.ts";
@@ -50,7 +53,7 @@ import {
   DEFAULT_RECV_WINDOW_MS,
   MAX_RECV_WINDOW_MS,
 } from "./signer.ts";
-import { AsterMarketStream, AsterUserStream, type StreamLogLevel } from "./stream.ts";
+import { AsterMarketStream, AsterUserStream } from "./stream.ts";
 
 /** Host names of each environment, for the release build's `--allow-net` list. */
 export const ASTER_HOSTS = {
@@ -65,13 +68,8 @@ export type AsterEnvironment = keyof typeof ASTER_HOSTS;
 export const DEFAULT_BBO_MAX_AGE_MS = 5000;
 /** Default: how long `connect()` waits for the stream's first best bid/ask, ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Polls of a market order that was not final in the placement answer. */
-const MARKET_POLLS = 5;
-const MARKET_POLL_MS = 200;
 /** How long a filled market order waits for its fee from the stream (REST answers carry none), ms. */
 const MARKET_FEE_WAIT_MS = 1500;
-/** Least time between two resyncs caused by invalid order updates, ms. */
-const BAD_DATA_RESYNC_MS = 5000;
 
 /** How to build an {@link AsterVenue}. */
 export interface AsterVenueOptions {
@@ -95,7 +93,7 @@ export interface AsterVenueOptions {
   readonly connectTimeoutMs?: number;
   readonly keepAliveMs?: number;
   readonly socketBackoff?: BackoffOptions;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** Aster perpetuals. */
@@ -103,32 +101,32 @@ export class AsterVenue implements Venue {
   readonly name = "aster";
   readonly #opts: AsterVenueOptions;
   readonly #symbol: string;
+  readonly #target: OrderTarget;
   readonly #client: AsterClient;
   readonly #socketClock: Clock;
-  readonly #log: (level: StreamLogLevel, message: string) => void;
+  readonly #log: StreamLog;
   readonly #orders = new OrderStates();
   readonly #fees = new OrderFees();
   #market: Market | undefined;
   #marketStream: AsterMarketStream | undefined;
   #userStream: AsterUserStream | undefined;
   #closed = false;
-  #resyncing: Promise<void> | undefined;
-  #resyncAgain = false;
-  #lastBadDataResync = Number.NEGATIVE_INFINITY;
+  readonly #resync = new OrderResync({
+    venue: this.name,
+    orders: this.#orders,
+    openOrders: () => this.#client.openOrders(),
+    order: (orderId) => this.#client.order(orderId),
+    closed: () => this.#closed,
+    now: () => this.#socketClock.now(),
+    log: (level, message) => this.#log(level, message),
+  });
 
   constructor(options: AsterVenueOptions) {
     this.#opts = options;
     this.#symbol = perpSymbol(options.ticker);
+    this.#target = { venue: this.name, symbol: this.#symbol };
     this.#socketClock = options.socketClock ?? new RealClock();
-    const logger = getLogger(["perpbot", "venue", "aster"]);
-    const redact = options.redact ?? ((t: string) => t);
-    const sink = options.log ?? ((level: StreamLogLevel, text: string) => {
-      if (level === "debug") logger.debug("{text}", { text });
-      else if (level === "info") logger.info("{text}", { text });
-      else if (level === "warning") logger.warn("{text}", { text });
-      else logger.error("{text}", { text });
-    });
-    this.#log = (level, text) => sink(level, redact(text));
+    this.#log = venueLog(this.name, options.log, options.redact);
     this.#client = new AsterClient({
       baseUrl: options.baseUrl ?? `https://${ASTER_HOSTS.mainnet.rest}`,
       signer: options.signer,
@@ -177,8 +175,8 @@ export class AsterVenue implements Venue {
       ...common,
       api: this.#client,
       onOrder: (u) => this.#onStreamOrder(u),
-      onReconnect: () => this.#resync("a user-stream reconnect"),
-      onBadData: () => this.#resyncAfterBadData(),
+      onReconnect: () => this.#resync.run("a user-stream reconnect"),
+      onBadData: () => this.#resync.afterBadData(),
       ...(this.#opts.keepAliveMs === undefined ? {} : { keepAliveMs: this.#opts.keepAliveMs }),
     });
     const market = new AsterMarketStream({
@@ -226,7 +224,7 @@ export class AsterVenue implements Venue {
     this.#marketStream = undefined;
     this.#userStream = undefined;
     await Promise.all([market?.close(), user?.close()]);
-    await this.#resyncing?.catch(() => {});
+    await this.#resync.settled();
   }
 
   market(): Market {
@@ -238,19 +236,14 @@ export class AsterVenue implements Venue {
 
   /** From the stream while it is connected and recent; from REST otherwise. */
   async bbo(): Promise<Bbo> {
-    const stream = this.#marketStream;
-    const latest = stream?.bbo;
     const maxAge = this.#opts.bboMaxAgeMs ?? DEFAULT_BBO_MAX_AGE_MS;
-    if (latest !== undefined && stream?.connected === true && this.#socketClock.now() - latest.at <= maxAge) {
-      return latest.bbo;
-    }
-    return await this.#client.bookTicker();
+    return recentBbo(this.#marketStream, this.#socketClock.now(), maxAge) ?? await this.#client.bookTicker();
   }
 
   async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
     const m = this.market();
-    this.#checkIncrement("price", request.price, m.tickSize, "tick size");
-    this.#checkQuantity(request.quantity);
+    checkPrice(this.#target, m, request.price);
+    checkQuantity(this.#target, m, request.quantity);
     const result = await this.#client.placeLimit(request);
     if (result.kind === "accepted") {
       return { kind: "accepted", order: this.#orders.merge(result.order, false) };
@@ -263,13 +256,13 @@ export class AsterVenue implements Venue {
    * user stream reports it in time, the fee (REST answers carry none).
    */
   async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
-    this.#checkQuantity(request.quantity);
+    checkQuantity(this.#target, this.market(), request.quantity);
     let order = this.#orders.merge(await this.#client.placeMarket(request), false);
-    for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
-      await this.#opts.clock.sleep(MARKET_POLL_MS);
-      const now = await this.#client.order(order.orderId);
-      if (now !== undefined) order = this.#orders.merge(now, false);
-    }
+    order = await awaitFinal(order, {
+      clock: this.#opts.clock,
+      read: (orderId) => this.#client.order(orderId),
+      merge: (report) => this.#orders.merge(report, false),
+    });
     if (order.filled.gt(0)) order = await this.#waitForFee(order);
     return order;
   }
@@ -321,118 +314,11 @@ export class AsterVenue implements Venue {
     return this.#orders.listen(listener);
   }
 
-  #checkIncrement(name: string, value: Decimal, increment: Decimal, what: string): void {
-    if (!isMultipleOf(value, increment)) {
-      throw new VenueRejectedError(
-        `Cannot send ${name} ${value} for ${this.#symbol} to aster: not a multiple of the ${what} ${increment}`,
-      );
-    }
-  }
-
-  #checkQuantity(quantity: Decimal): void {
-    const m = this.market();
-    this.#checkIncrement("quantity", quantity, m.stepSize, "step size");
-    if (quantity.lt(m.minQuantity)) {
-      throw new VenueRejectedError(
-        `Cannot send quantity ${quantity} for ${this.#symbol} to aster: below the minimum ${m.minQuantity}`,
-      );
-    }
-  }
-
   #onStreamOrder(update: AsterOrderUpdate): void {
     if (this.#closed) return;
     const fee = this.#fees.add(update);
     this.#orders.merge(fee === undefined ? update : { ...update, fee }, true);
   }
-
-  /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */
-  #resyncAfterBadData(): void {
-    const now = this.#socketClock.now();
-    if (now - this.#lastBadDataResync < BAD_DATA_RESYNC_MS) return;
-    this.#lastBadDataResync = now;
-    void this.#resync("an invalid order update");
-  }
-
-  /** Reads the open orders by REST and reports every order whose state changed; one run at a time. */
-  #resync(why: string): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    if (this.#resyncing !== undefined) {
-      this.#resyncAgain = true;
-      return this.#resyncing;
-    }
-    this.#resyncing = (async () => {
-      try {
-        do {
-          this.#resyncAgain = false;
-          await this.#resyncOnce(why);
-        } while (this.#resyncAgain && !this.#closed);
-      } catch (e) {
-        if (!(e instanceof SleepAbortedError)) {
-          this.#log(
-            "warning",
-            `aster resync after ${why} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      } finally {
-        this.#resyncing = undefined;
-      }
-    })();
-    return this.#resyncing;
-  }
-
-  async #resyncOnce(why: string): Promise<void> {
-    this.#log("info", `aster: reading open orders after ${why}`);
-    const known = this.#orders.workingIds();
-    const open = await this.#client.openOrders();
-    if (this.#closed) return;
-    const openIds = new Set(open.map((o) => o.orderId));
-    for (const o of open) this.#orders.merge(o, true);
-    // Orders that left the book while the stream was down: their final state says whether they filled.
-    for (const id of known) {
-      if (openIds.has(id) || !this.#orders.isWorking(id)) continue;
-      const final = await this.#client.order(id);
-      if (this.#closed) return;
-      if (final !== undefined) this.#orders.merge(final, true);
-    }
-  }
-}
-
-function url(
-  env: Readonly<Record<string, string>>,
-  name: string,
-  fallback: string,
-  schemes: string[],
-): string {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `${shown(raw)} is not a URL`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
-  }
-  if (parsed.pathname !== "/" && parsed.pathname !== "") {
-    throw new ConfigError(name, `"${raw}" must be a host without a path (the paths are added per request)`);
-  }
-  return raw.replace(/\/+$/, "");
-}
-
-function positiveMs(env: Readonly<Record<string, string>>, name: string, max?: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `${shown(raw)} must be a whole number of milliseconds >= 1`);
-  }
-  if (max !== undefined && Number(raw) > max) {
-    throw new ConfigError(name, `"${raw}" must be at most ${max} ms`);
-  }
-  return Number(raw);
 }
 
 /** The environment named by `ASTER_ENVIRONMENT` (default mainnet). */
@@ -441,11 +327,6 @@ export function asterEnvironment(env: Readonly<Record<string, string>>): AsterEn
   if (raw === undefined || raw === "" || raw === "mainnet") return "mainnet";
   if (raw === "testnet") return "testnet";
   throw new ConfigError("ASTER_ENVIRONMENT", `${shown(raw)} must be mainnet or testnet`);
-}
-
-/** A short word is quoted so a typo shows; anything longer may be a secret pasted in the wrong place. */
-function shown(raw: string): string {
-  return /^[A-Za-z0-9_.+-]{1,12}$/.test(raw) ? `"${raw}"` : `a value of ${raw.length} characters`;
 }
 
 /**
@@ -468,8 +349,8 @@ export function createAsterVenue(ctx: VenueContext): AsterVenue {
     ticker: ctx.ticker,
     clock: ctx.clock,
     signer,
-    baseUrl: url(ctx.env, "ASTER_BASE_URL", `https://${hosts.rest}`, ["https:", "http:"]),
-    wsUrl: url(ctx.env, "ASTER_WS_URL", `wss://${hosts.ws}`, ["wss:", "ws:"]),
+    baseUrl: url(ctx.env, "ASTER_BASE_URL", `https://${hosts.rest}`, ["https:", "http:"], { hostOnly: true }),
+    wsUrl: url(ctx.env, "ASTER_WS_URL", `wss://${hosts.ws}`, ["wss:", "ws:"], { hostOnly: true }),
     redact: (text) => redactor.redact(text),
     ...(staleMs === undefined ? {} : { staleMs }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),

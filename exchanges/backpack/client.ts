@@ -15,11 +15,12 @@
 import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, throwForStatus } from "../http.ts";
-import { retry } from "../retry.ts";
+import { plainPositive } from "../market_checks.ts";
+import { RecentSet } from "../recent_set.ts";
+import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
   isTerminal,
-  RateLimitError,
   UnknownMarketError,
   VenueDataError,
   VenueRejectedError,
@@ -98,7 +99,7 @@ export class BackpackClient {
   readonly #opts: BackpackClientOptions;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new Set<string>();
+  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
 
   constructor(options: BackpackClientOptions) {
     this.#opts = options;
@@ -163,8 +164,8 @@ export class BackpackClient {
       symbol: this.symbol,
       side: venueSide(req.side),
       orderType: "Limit",
-      quantity: plain(req.quantity, "quantity"),
-      price: plain(req.price, "price"),
+      quantity: plainPositive("backpack", "quantity", req.quantity),
+      price: plainPositive("backpack", "price", req.price),
       timeInForce: "GTC",
       clientId,
       ...(req.postOnly ? { postOnly: true } : {}),
@@ -180,7 +181,7 @@ export class BackpackClient {
       symbol: this.symbol,
       side: venueSide(req.side),
       orderType: "Market",
-      quantity: plain(req.quantity, "quantity"),
+      quantity: plainPositive("backpack", "quantity", req.quantity),
       clientId,
       ...(req.reduceOnly ? { reduceOnly: true } : {}),
     };
@@ -213,7 +214,7 @@ export class BackpackClient {
         });
       } catch (e) {
         // A timeout or a 5xx may hide an order that was placed; a rate limit was a refusal.
-        if (e instanceof VenueUnavailableError) this.#markUncertain(clientId);
+        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
         throw e;
       }
       if (res.ok) {
@@ -253,14 +254,6 @@ export class BackpackClient {
       this.#uncertain.delete(clientId);
       throw this.#rejection(res);
     });
-  }
-
-  #markUncertain(clientId: string): void {
-    this.#uncertain.delete(clientId);
-    this.#uncertain.add(clientId);
-    if (this.#uncertain.size > UNCERTAIN_REMEMBERED) {
-      this.#uncertain.delete(this.#uncertain.values().next().value!);
-    }
   }
 
   /**
@@ -427,16 +420,7 @@ export class BackpackClient {
   }
 
   async #retry<T>(fn: () => Promise<T>): Promise<T> {
-    const maxWait = this.#opts.maxRetryAfterMs ?? 10_000;
-    return await retry(fn, {
-      clock: this.#opts.clock,
-      attempts: this.#opts.attempts ?? 3,
-      baseDelayMs: this.#opts.baseDelayMs ?? 250,
-      maxDelayMs: 5000,
-      ...(this.#opts.jitter === undefined ? {} : { jitter: this.#opts.jitter }),
-      isRetriable: (e) =>
-        e instanceof RateLimitError ? (e.retryAfterMs ?? 0) <= maxWait : e instanceof VenueUnavailableError,
-    });
+    return await retryRest(fn, this.#opts);
   }
 
   /** One HTTP request, signed when the call has an instruction. Resolves for any non-mapped status. */
@@ -476,14 +460,6 @@ export class BackpackClient {
 
 function venueSide(side: Side): "Bid" | "Ask" {
   return side === "buy" ? "Bid" : "Ask";
-}
-
-/** A decimal in plain notation; refuses values the venue cannot take. */
-function plain(value: Decimal, name: string): string {
-  if (!value.isFinite() || !value.gt(0)) {
-    throw new VenueRejectedError(`Cannot send ${name} ${value} to backpack: it must be > 0`);
-  }
-  return value.toFixed();
 }
 
 /** The bot's client ids are decimal integers in [1, 2^32); Backpack's field is a uint32. */

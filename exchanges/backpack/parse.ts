@@ -6,51 +6,19 @@
  * `Cancelled`, `Expired`, `TriggerPending`, `TriggerFailed`; decimals as strings.
  * @module
  */
-import { type Decimal, parseDecimal, ZERO } from "../decimal.ts";
+import { type Decimal, ZERO } from "../decimal.ts";
 import type { Bbo, Market, OrderSnapshot, OrderStatus, Side } from "../venue.ts";
-import { VenueDataError } from "../venue.ts";
-import { clipWords } from "../../bot/redact.ts";
+import { type Json, type JsonChecks, jsonChecks, show } from "../json_checks.ts";
 
 /** The perpetual symbol of a ticker: `ETH` → `ETH_USDC_PERP`. */
 export function perpSymbol(ticker: string): string {
   return `${ticker.toUpperCase()}_USDC_PERP`;
 }
 
-type Json = Record<string, unknown>;
-
-function fail(where: string, message: string): never {
-  throw new VenueDataError(`backpack ${where}: ${message}`);
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "missing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  // Cut between words: a secret echoed in a value is quoted whole (and redacted by the log) or not at all.
-  return clipWords(text, 80);
-}
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(where, `expected an object, got ${show(value)}`);
-  }
-  return value as Json;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) fail(where, `expected an array, got ${show(value)}`);
-  return value;
-}
-
-function string(o: Json, key: string, where: string): string {
-  const v = o[key];
-  if (typeof v !== "string" || v === "") fail(where, `${key} must be a non-empty string, got ${show(v)}`);
-  return v;
-}
+const checks = jsonChecks("backpack");
+// Typed apart: a call of a function that returns `never` narrows only when its type is written out.
+const fail: JsonChecks["fail"] = checks.fail;
+const { array, decimal, decimalValue, object, optionalBoolean, optionalDecimal, string } = checks;
 
 /** An id: a string, or a safe integer (larger numbers would already have lost digits in JSON.parse). */
 function id(o: Json, key: string, where: string): string {
@@ -58,34 +26,6 @@ function id(o: Json, key: string, where: string): string {
   if (typeof v === "string" && v !== "") return v;
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
   fail(where, `${key} must be an order id, got ${show(v)}`);
-}
-
-type Bound = "positive" | "nonNegative" | "any";
-
-function decimal(o: Json, key: string, where: string, bound: Bound): Decimal {
-  const v = o[key];
-  return decimalValue(v, `${key}`, where, bound);
-}
-
-function decimalValue(v: unknown, name: string, where: string, bound: Bound): Decimal {
-  if (typeof v !== "string") fail(where, `${name} must be a decimal string, got ${show(v)}`);
-  const d = parseDecimal(v);
-  if (d === undefined) fail(where, `${name} "${v}" is not a decimal number`);
-  if (bound === "positive" && !d.gt(0)) fail(where, `${name} ${v} must be > 0`);
-  if (bound === "nonNegative" && d.lt(0)) fail(where, `${name} ${v} must be >= 0`);
-  return d;
-}
-
-function optionalDecimal(o: Json, key: string, where: string, bound: Bound): Decimal | undefined {
-  const v = o[key];
-  return v === undefined || v === null ? undefined : decimalValue(v, key, where, bound);
-}
-
-function optionalBoolean(o: Json, key: string, where: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") fail(where, `${key} must be a boolean, got ${show(v)}`);
-  return v;
 }
 
 /** A client id: an integer in [0, 2^32), as a number or digits. */

@@ -8,16 +8,14 @@
  * @module
  */
 import type { Clock } from "../../bot/clock.ts";
-import { SleepAbortedError } from "../../bot/clock.ts";
+import { BboFeed, type TimedBbo } from "../bbo_feed.ts";
 import type { BackoffOptions } from "../retry.ts";
 import { ReconnectingSocket, type SocketEvent, type WebSocketFactory } from "../socket.ts";
+import { logSafely, logSocketEvent, type StreamLog, type StreamLogLevel } from "../stream_log.ts";
 import type { Bbo } from "../venue.ts";
 import { VenueDataError } from "../venue.ts";
 import { type BackpackOrderUpdate, parseBookTicker, parseOrderUpdate, parseStreamMessage } from "./parse.ts";
 import { type BackpackSigner, DEFAULT_WINDOW_MS } from "./signer.ts";
-
-/** Log levels the stream reports at. */
-export type StreamLogLevel = "debug" | "info" | "warning" | "error";
 
 /** How to build a {@link BackpackStream}. */
 export interface BackpackStreamOptions {
@@ -41,7 +39,7 @@ export interface BackpackStreamOptions {
   readonly onReconnect?: () => void | Promise<void>;
   /** An order update failed validation and was dropped; the venue should resynchronise by REST. */
   readonly onBadData?: (error: VenueDataError) => void;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** The stream name of the best bid/ask. */
@@ -73,23 +71,17 @@ export function privateSubscription(
   });
 }
 
-/** The latest best bid/ask and when it arrived (socket clock, ms). */
-export interface TimedBbo {
-  readonly bbo: Bbo;
-  readonly at: number;
-}
-
 /** Book ticker and order updates of one market, reconnecting by itself. */
 export class BackpackStream {
   readonly #opts: BackpackStreamOptions;
   readonly #socket: ReconnectingSocket;
   readonly #bboStream: string;
   readonly #orderStream: string;
-  #bbo: TimedBbo | undefined;
-  readonly #bboWaiters = new Set<() => void>();
+  readonly #feed: BboFeed;
 
   constructor(options: BackpackStreamOptions) {
     this.#opts = options;
+    this.#feed = new BboFeed(options.clock);
     this.#bboStream = bookTickerStream(options.symbol);
     this.#orderStream = orderUpdateStream(options.symbol);
     this.#socket = new ReconnectingSocket({
@@ -128,30 +120,17 @@ export class BackpackStream {
 
   /** The latest best bid/ask, if any arrived. */
   get bbo(): TimedBbo | undefined {
-    return this.#bbo;
+    return this.#feed.latest;
   }
 
   /** Resolves with the first best bid/ask, or `undefined` after `timeoutMs` (socket clock). */
-  async waitForBbo(timeoutMs: number): Promise<Bbo | undefined> {
-    if (this.#bbo !== undefined) return this.#bbo.bbo;
-    const stop = new AbortController();
-    const wake = () => stop.abort();
-    this.#bboWaiters.add(wake);
-    try {
-      await this.#opts.clock.sleep(timeoutMs, stop.signal);
-    } catch (e) {
-      if (!(e instanceof SleepAbortedError)) throw e;
-    } finally {
-      this.#bboWaiters.delete(wake);
-    }
-    // Set by a message that arrived while waiting; the narrowing above does not see that.
-    const latest = this.#bbo as TimedBbo | undefined;
-    return latest?.bbo;
+  waitForBbo(timeoutMs: number): Promise<Bbo | undefined> {
+    return this.#feed.first(timeoutMs);
   }
 
   /** Closes the socket; resolves when nothing is left running. */
   async close(): Promise<void> {
-    for (const wake of this.#bboWaiters) wake();
+    this.#feed.close();
     await this.#socket.close();
   }
 
@@ -172,14 +151,15 @@ export class BackpackStream {
     }
     if (message.kind === "other") return;
     if (message.stream === this.#bboStream) {
+      let bbo: Bbo;
       try {
-        this.#bbo = { bbo: parseBookTicker(message.data, this.#opts.symbol), at: this.#opts.clock.now() };
+        bbo = parseBookTicker(message.data, this.#opts.symbol);
       } catch (e) {
         // The previous quote ages out and bbo() falls back to REST; orders are not affected.
         this.#bad(e, false);
         return;
       }
-      for (const wake of this.#bboWaiters) wake();
+      this.#feed.update(bbo);
     } else if (message.stream === this.#orderStream) {
       let update: BackpackOrderUpdate;
       try {
@@ -208,27 +188,10 @@ export class BackpackStream {
   }
 
   #onSocketEvent(e: SocketEvent): void {
-    switch (e.type) {
-      case "open":
-        return this.#log("info", `backpack stream connected (connection ${e.connection})`);
-      case "close":
-        return this.#log("info", `backpack stream closed: code ${e.code}${e.reason ? ` (${e.reason})` : ""}`);
-      case "stale":
-        return this.#log("warning", `backpack stream silent for ${e.silentMs} ms; reconnecting`);
-      case "error":
-        return this.#log("warning", e.message);
-      case "backoff":
-        return this.#log("debug", `backpack stream reconnects in ${e.delayMs} ms (attempt ${e.attempt})`);
-      default:
-        return;
-    }
+    logSocketEvent(this.#opts.log, "backpack stream", e);
   }
 
   #log(level: StreamLogLevel, message: string): void {
-    try {
-      this.#opts.log?.(level, message);
-    } catch {
-      // Logging must not break the stream.
-    }
+    logSafely(this.#opts.log, level, message);
   }
 }

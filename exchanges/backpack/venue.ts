@@ -12,16 +12,19 @@
  * this much silence, default 30000) and `BACKPACK_HTTP_TIMEOUT_MS` (per request, default 10000).
  * @module
  */
-import { getLogger } from "@logtape/logtape";
-import { type Clock, RealClock, SleepAbortedError } from "../../bot/clock.ts";
-import { ConfigError } from "../../bot/errors.ts";
+import { type Clock, RealClock } from "../../bot/clock.ts";
 import { Redactor } from "../../bot/redact.ts";
+import { recentBbo } from "../bbo_feed.ts";
 import type { Decimal } from "../decimal.ts";
 import type { VenueContext } from "../factory.ts";
+import { checkPrice, checkQuantity, type OrderTarget } from "../market_checks.ts";
+import { awaitFinal } from "../market_order.ts";
 import { OrderStates } from "../order_states.ts";
+import { OrderResync } from "../resync.ts";
 import type { BackoffOptions } from "../retry.ts";
-import { isMultipleOf } from "../rounding.ts";
 import type { WebSocketFactory } from "../socket.ts";
+import { type StreamLog, venueLog } from "../stream_log.ts";
+import { positiveMs, url } from "../venue_env.ts";
 import {
   type Bbo,
   isTerminal,
@@ -34,13 +37,12 @@ import {
   type Unsubscribe,
   type Venue,
   VenueError,
-  VenueRejectedError,
   VenueUnavailableError,
 } from "../venue.ts";
 import { BackpackClient } from "./client.ts";
 import { type BackpackOrder, type BackpackOrderUpdate, perpSymbol } from "./parse.ts";
 import { BackpackSigner } from "./signer.ts";
-import { BackpackStream, type StreamLogLevel } from "./stream.ts";
+import { BackpackStream } from "./stream.ts";
 
 /** Production host names, for the release build's `--allow-net` list. */
 export const BACKPACK_HOSTS = { rest: "api.backpack.exchange", ws: "ws.backpack.exchange" } as const;
@@ -55,11 +57,6 @@ export const DEFAULT_BBO_MAX_AGE_MS = 5000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Orders whose fill fees are remembered, at most. */
 const FEE_ORDERS_REMEMBERED = 2000;
-/** Polls of a market order that was not final in the placement answer. */
-const MARKET_POLLS = 5;
-const MARKET_POLL_MS = 200;
-/** Least time between two resyncs caused by invalid order updates, ms (a venue sending garbage is spared). */
-const BAD_DATA_RESYNC_MS = 5000;
 
 /** How to build a {@link BackpackVenue}. */
 export interface BackpackVenueOptions {
@@ -83,7 +80,7 @@ export interface BackpackVenueOptions {
   readonly bboMaxAgeMs?: number;
   readonly connectTimeoutMs?: number;
   readonly socketBackoff?: BackoffOptions;
-  readonly log?: (level: StreamLogLevel, message: string) => void;
+  readonly log?: StreamLog;
 }
 
 /** Backpack perpetuals. */
@@ -91,9 +88,10 @@ export class BackpackVenue implements Venue {
   readonly name = "backpack";
   readonly #opts: BackpackVenueOptions;
   readonly #symbol: string;
+  readonly #target: OrderTarget;
   readonly #client: BackpackClient;
   readonly #socketClock: Clock;
-  readonly #log: (level: StreamLogLevel, message: string) => void;
+  readonly #log: StreamLog;
   #stream: BackpackStream | undefined;
   #market: Market | undefined;
   #closed = false;
@@ -101,25 +99,22 @@ export class BackpackVenue implements Venue {
   readonly #orders = new OrderStates();
   /** Fees per order, summed from the stream's fill events (REST order answers carry none). */
   readonly #fees = new Map<string, { total: Decimal; trades: Set<string> }>();
-  #resyncing: Promise<void> | undefined;
-  #resyncAgain = false;
-  #lastBadDataResync = Number.NEGATIVE_INFINITY;
+  readonly #resync = new OrderResync({
+    venue: this.name,
+    orders: this.#orders,
+    openOrders: () => this.#client.openOrders(),
+    order: (orderId) => this.#client.order(orderId),
+    closed: () => this.#closed,
+    now: () => this.#socketClock.now(),
+    log: (level, message) => this.#log(level, message),
+  });
 
   constructor(options: BackpackVenueOptions) {
     this.#opts = options;
     this.#symbol = perpSymbol(options.ticker);
+    this.#target = { venue: this.name, symbol: this.#symbol };
     this.#socketClock = options.socketClock ?? new RealClock();
-    const logger = getLogger(["perpbot", "venue", "backpack"]);
-    // The text goes in a property, not the template, so braces in venue messages are not placeholders.
-    const log = options.log ?? ((level, text) => {
-      if (level === "debug") logger.debug("{text}", { text });
-      else if (level === "info") logger.info("{text}", { text });
-      else if (level === "warning") logger.warn("{text}", { text });
-      else logger.error("{text}", { text });
-    });
-    // Stream messages quote what the venue sent, which may echo a secret.
-    const redact = options.redact ?? ((text: string) => text);
-    this.#log = (level, text) => log(level, redact(text));
+    this.#log = venueLog(this.name, options.log, options.redact);
     this.#client = new BackpackClient({
       baseUrl: options.baseUrl ?? BACKPACK_DEFAULT_BASE_URL,
       signer: options.signer,
@@ -156,8 +151,8 @@ export class BackpackVenue implements Venue {
       clock: this.#socketClock,
       now: () => this.#opts.clock.now(),
       onOrder: (u) => this.#onStreamOrder(u),
-      onReconnect: () => this.#resync("reconnect"),
-      onBadData: () => this.#resyncAfterBadData(),
+      onReconnect: () => this.#resync.run("reconnect"),
+      onBadData: () => this.#resync.afterBadData(),
       log: this.#log,
       ...(this.#opts.webSocket === undefined ? {} : { webSocket: this.#opts.webSocket }),
       ...(this.#opts.windowMs === undefined ? {} : { windowMs: this.#opts.windowMs }),
@@ -194,7 +189,7 @@ export class BackpackVenue implements Venue {
     const stream = this.#stream;
     this.#stream = undefined;
     await stream?.close();
-    await this.#resyncing?.catch(() => {});
+    await this.#resync.settled();
   }
 
   market(): Market {
@@ -206,21 +201,14 @@ export class BackpackVenue implements Venue {
 
   /** From the stream while it is connected and recent; from the REST book otherwise. */
   async bbo(): Promise<Bbo> {
-    const latest = this.#stream?.bbo;
     const maxAge = this.#opts.bboMaxAgeMs ?? DEFAULT_BBO_MAX_AGE_MS;
-    if (
-      latest !== undefined && this.#stream?.connected === true &&
-      this.#socketClock.now() - latest.at <= maxAge
-    ) {
-      return latest.bbo;
-    }
-    return await this.#client.depth();
+    return recentBbo(this.#stream, this.#socketClock.now(), maxAge) ?? await this.#client.depth();
   }
 
   async placeLimit(request: LimitOrderRequest): Promise<PlaceResult> {
     const m = this.market();
-    this.#checkIncrement("price", request.price, m.tickSize, "tick size");
-    this.#checkQuantity(request.quantity);
+    checkPrice(this.#target, m, request.price);
+    checkQuantity(this.#target, m, request.quantity);
     const result = await this.#client.placeLimit(request);
     if (result.kind === "accepted") {
       return { kind: "accepted", order: this.#observe(result.order as BackpackOrder, false) };
@@ -229,14 +217,13 @@ export class BackpackVenue implements Venue {
   }
 
   async placeMarket(request: MarketOrderRequest): Promise<OrderSnapshot> {
-    this.#checkQuantity(request.quantity);
+    checkQuantity(this.#target, this.market(), request.quantity);
     let order: OrderSnapshot = this.#observe(await this.#client.placeMarket(request), false);
-    // A market order is normally final in its answer; if not, its final state is read back.
-    for (let i = 0; i < MARKET_POLLS && !isTerminal(order.status); i++) {
-      await this.#opts.clock.sleep(MARKET_POLL_MS);
-      const now = await this.#client.order(order.orderId);
-      if (now !== undefined) order = this.#observe(now, false);
-    }
+    order = await awaitFinal(order, {
+      clock: this.#opts.clock,
+      read: (orderId) => this.#client.order(orderId),
+      merge: (report) => this.#observe(report, false),
+    });
     // The answer has no fee: the fills say what this order cost (boost mode reports it).
     if (order.filled.gt(0) && order.fee === undefined) {
       try {
@@ -279,26 +266,6 @@ export class BackpackVenue implements Venue {
     return this.#orders.listen(listener);
   }
 
-  #checkIncrement(name: string, value: Decimal, increment: Decimal, what: string): void {
-    if (!isMultipleOf(value, increment)) {
-      throw new VenueRejectedError(
-        `Cannot send ${name} ${value} for ${this.#symbol} to backpack: ` +
-          `not a multiple of the ${what} ${increment}`,
-      );
-    }
-  }
-
-  #checkQuantity(quantity: Decimal): void {
-    const m = this.market();
-    this.#checkIncrement("quantity", quantity, m.stepSize, "step size");
-    if (quantity.lt(m.minQuantity)) {
-      throw new VenueRejectedError(
-        `Cannot send quantity ${quantity} for ${this.#symbol} to backpack: ` +
-          `below the minimum ${m.minQuantity}`,
-      );
-    }
-  }
-
   #onStreamOrder(update: BackpackOrderUpdate): void {
     if (this.#closed) return;
     const { event: _event, engineTime: _engineTime, fill, ...snapshot } = update;
@@ -325,89 +292,6 @@ export class BackpackVenue implements Venue {
   #observe(report: OrderSnapshot, deliver: boolean): OrderSnapshot {
     return this.#orders.merge(report, deliver);
   }
-
-  /** A dropped order update: resynchronise, at most once per {@link BAD_DATA_RESYNC_MS}. */
-  #resyncAfterBadData(): void {
-    const now = this.#socketClock.now();
-    if (now - this.#lastBadDataResync < BAD_DATA_RESYNC_MS) return;
-    this.#lastBadDataResync = now;
-    void this.#resync("an invalid order update");
-  }
-
-  /** Reads the open orders by REST and reports every order whose state changed; one run at a time. */
-  #resync(why: string): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    if (this.#resyncing !== undefined) {
-      this.#resyncAgain = true;
-      return this.#resyncing;
-    }
-    this.#resyncing = (async () => {
-      try {
-        do {
-          this.#resyncAgain = false;
-          await this.#resyncOnce(why);
-        } while (this.#resyncAgain && !this.#closed);
-      } catch (e) {
-        if (!(e instanceof SleepAbortedError)) {
-          this.#log(
-            "warning",
-            `backpack resync after ${why} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      } finally {
-        this.#resyncing = undefined;
-      }
-    })();
-    return this.#resyncing;
-  }
-
-  async #resyncOnce(why: string): Promise<void> {
-    this.#log("info", `backpack: reading open orders after ${why}`);
-    const before = this.#orders.workingIds();
-    const open = await this.#client.openOrders();
-    if (this.#closed) return;
-    const openIds = new Set(open.map((o) => o.orderId));
-    for (const o of open) this.#observe(o, true);
-    // Orders that left the book while the stream was down: their final state says whether they filled.
-    for (const id of before) {
-      if (openIds.has(id) || !this.#orders.isWorking(id)) continue;
-      const final = await this.#client.order(id);
-      if (this.#closed) return;
-      if (final !== undefined) this.#observe(final, true);
-    }
-  }
-}
-
-function url(
-  env: Readonly<Record<string, string>>,
-  name: string,
-  fallback: string,
-  schemes: string[],
-): string {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `"${raw}" is not a URL`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
-  }
-  return raw.replace(/\/+$/, "");
-}
-
-function positiveMs(env: Readonly<Record<string, string>>, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `"${raw}" must be a whole number of milliseconds >= 1`);
-  }
-  return Number(raw);
 }
 
 /**

@@ -10,7 +10,13 @@ import { createAsterVenue } from "../../exchanges/aster/venue.ts";
 import type { OrderEvent, OrderStatus, Venue } from "../../exchanges/venue.ts";
 import { AsterFake, type AsterFakeOptions, type AsterMode, type AsterStatus } from "../fakes/aster.ts";
 import type { RequestRecord } from "../fakes/loopback.ts";
-import { type ConformanceFake, type RateLimitedOperation, venueConformance, waitFor } from "./conformance.ts";
+import {
+  type ConformanceFake,
+  fakeControl,
+  type RateLimitedOperation,
+  venueConformance,
+  waitFor,
+} from "./conformance.ts";
 
 /** Not powers of ten on purpose: an adapter must read the filters, not guess increments from decimals. */
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
@@ -35,25 +41,7 @@ const STATUS: Record<OrderStatus, AsterStatus[]> = {
 
 /** The suite's handle on an {@link AsterFake}. */
 function control(fake: AsterFake): ConformanceFake {
-  return {
-    setQuote: (bid, ask) => fake.setQuote(bid, ask),
-    forceFill: (orderId, quantity) => fake.forceFill(orderId, quantity),
-    ordersWithClientId: (clientId) => fake.ordersWithClientId(clientId).length,
-    dropSockets: () => void fake.dropSockets(),
-    silenceSockets: () => void fake.silenceSockets(),
-    rateLimit: (operation, seconds, times) => {
-      const { method, path } = PATHS[operation];
-      const from = fake.requests.length;
-      fake.rateLimit({ method, path }, seconds, times);
-      return () =>
-        fake.requests.slice(from).filter((r) => r.method === method && path.test(r.path)).map((r) => r.time);
-    },
-    loseNextPlacementAnswer: (unreachableMs) => void fake.loseNextPlacementAnswer(unreachableMs),
-    fillDuringNextCancel: (quantity?: Decimal) => void fake.fillDuringNextCancel(quantity),
-    reorderNextOrderEvent: () => void fake.faults.events.reorder(),
-    duplicateNextOrderEvents: (times) => void fake.faults.events.duplicate(undefined, times),
-    dropNextOrderEvent: (status) => void fake.faults.events.drop((e) => STATUS[status].includes(e.o.X)),
-  };
+  return fakeControl(fake, PATHS, (e, status) => STATUS[status].includes(e.o.X));
 }
 
 async function start(

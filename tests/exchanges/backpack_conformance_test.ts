@@ -8,7 +8,12 @@ import { Decimal } from "../../exchanges/decimal.ts";
 import { createBackpackVenue } from "../../exchanges/backpack/venue.ts";
 import type { OrderStatus } from "../../exchanges/venue.ts";
 import { BackpackFake, type BackpackFakeOptions, type BackpackOrderEvent } from "../fakes/backpack.ts";
-import { type ConformanceFake, type RateLimitedOperation, venueConformance } from "./conformance.ts";
+import {
+  type ConformanceFake,
+  fakeControl,
+  type RateLimitedOperation,
+  venueConformance,
+} from "./conformance.ts";
 
 /** Not powers of ten on purpose: an adapter must read the filters, not guess increments from decimals. */
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
@@ -31,25 +36,7 @@ const STATUS: Record<OrderStatus, BackpackOrderEvent["X"][]> = {
 
 /** The suite's handle on a {@link BackpackFake}. */
 function control(fake: BackpackFake): ConformanceFake {
-  return {
-    setQuote: (bid, ask) => fake.setQuote(bid, ask),
-    forceFill: (orderId, quantity) => fake.forceFill(orderId, quantity),
-    ordersWithClientId: (clientId) => fake.ordersWithClientId(clientId).length,
-    dropSockets: () => void fake.dropSockets(),
-    silenceSockets: () => void fake.silenceSockets(),
-    rateLimit: (operation, seconds, times) => {
-      const { method, path } = PATHS[operation];
-      const from = fake.requests.length;
-      fake.rateLimit({ method, path }, seconds, times);
-      return () =>
-        fake.requests.slice(from).filter((r) => r.method === method && r.path === path).map((r) => r.time);
-    },
-    loseNextPlacementAnswer: (unreachableMs) => void fake.loseNextPlacementAnswer(unreachableMs),
-    fillDuringNextCancel: (quantity?: Decimal) => void fake.fillDuringNextCancel(quantity),
-    reorderNextOrderEvent: () => void fake.faults.events.reorder(),
-    duplicateNextOrderEvents: (times) => void fake.faults.events.duplicate(undefined, times),
-    dropNextOrderEvent: (status) => void fake.faults.events.drop((e) => STATUS[status].includes(e.X)),
-  };
+  return fakeControl(fake, PATHS, (e, status) => STATUS[status].includes(e.X));
 }
 
 async function start(options: BackpackFakeOptions = {}) {

@@ -33,6 +33,8 @@ import {
   VenueError,
   VenueRejectedError,
 } from "../../exchanges/venue.ts";
+import { matchesRequest, type MessageFaults, type RequestMatch } from "../fakes/faults.ts";
+import type { RequestRecord } from "../fakes/loopback.ts";
 
 /** What the fake of a venue can do to it. */
 export interface ConformanceCapabilities {
@@ -79,6 +81,50 @@ export interface ConformanceFake {
   duplicateNextOrderEvents?(times: number): void;
   /** The next order event that reports `status` is never delivered. */
   dropNextOrderEvent?(status: OrderStatus): void;
+}
+
+/** What {@link fakeControl} drives: the fault controls every loopback fake has. */
+export interface LoopbackFake<E> {
+  setQuote(bid: Decimal, ask: Decimal): void;
+  forceFill(orderId: string, quantity: Decimal): void;
+  ordersWithClientId(clientId: string): readonly unknown[];
+  dropSockets(): number;
+  silenceSockets(): number;
+  /** Every request so far, in arrival order. */
+  readonly requests: readonly RequestRecord[];
+  rateLimit(match: RequestMatch, retryAfterSeconds: number, times: number): unknown;
+  loseNextPlacementAnswer(unreachableMs?: number): unknown;
+  fillDuringNextCancel(quantity?: Decimal): unknown;
+  readonly faults: { readonly events: MessageFaults<E> };
+}
+
+/**
+ * The suite's handle on a loopback fake whose order events are of type `E`: `paths` are the requests of each
+ * rate-limited operation, and `reports` says whether an order event reports a normalised status.
+ */
+export function fakeControl<E>(
+  fake: LoopbackFake<E>,
+  paths: Readonly<Record<RateLimitedOperation, { readonly method: string; readonly path: string | RegExp }>>,
+  reports: (event: E, status: OrderStatus) => boolean,
+): ConformanceFake {
+  return {
+    setQuote: (bid, ask) => fake.setQuote(bid, ask),
+    forceFill: (orderId, quantity) => fake.forceFill(orderId, quantity),
+    ordersWithClientId: (clientId) => fake.ordersWithClientId(clientId).length,
+    dropSockets: () => void fake.dropSockets(),
+    silenceSockets: () => void fake.silenceSockets(),
+    rateLimit: (operation, seconds, times) => {
+      const match = paths[operation];
+      const from = fake.requests.length;
+      fake.rateLimit(match, seconds, times);
+      return () => fake.requests.slice(from).filter((r) => matchesRequest(match, r)).map((r) => r.time);
+    },
+    loseNextPlacementAnswer: (unreachableMs) => void fake.loseNextPlacementAnswer(unreachableMs),
+    fillDuringNextCancel: (quantity?: Decimal) => void fake.fillDuringNextCancel(quantity),
+    reorderNextOrderEvent: () => void fake.faults.events.reorder(),
+    duplicateNextOrderEvents: (times) => void fake.faults.events.duplicate(undefined, times),
+    dropNextOrderEvent: (status) => void fake.faults.events.drop((e) => reports(e, status)),
+  };
 }
 
 /** A fresh venue (not yet connected) and its fake. */

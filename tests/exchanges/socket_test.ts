@@ -4,52 +4,9 @@
  * close that leaves no timer or socket behind. Timers run on a hand-advanced clock: nothing sleeps for real.
  */
 import assert from "node:assert/strict";
-import type { Clock } from "../../bot/clock.ts";
-import { SleepAbortedError } from "../../bot/clock.ts";
 import { ReconnectingSocket, type SocketEvent } from "../../exchanges/socket.ts";
 import { backoffDelay } from "../../exchanges/retry.ts";
-
-/** A clock that moves only when the test says so. */
-class ManualClock implements Clock {
-  #now = 1_000_000;
-  #sleepers: { at: number; resolve: () => void }[] = [];
-
-  now(): number {
-    return this.#now;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new SleepAbortedError("sleep aborted"));
-      const sleeper = {
-        at: this.#now + Math.max(0, ms),
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
-        reject(new SleepAbortedError("sleep aborted"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#sleepers.push(sleeper);
-    });
-  }
-
-  /** Moves time forward and wakes every sleeper that is due, earliest first. */
-  advance(ms: number): void {
-    this.#now += ms;
-    const due = this.#sleepers.filter((s) => s.at <= this.#now).sort((a, b) => a.at - b.at);
-    this.#sleepers = this.#sleepers.filter((s) => s.at > this.#now);
-    for (const s of due) s.resolve();
-  }
-
-  /** Sleepers still waiting. */
-  get pending(): number {
-    return this.#sleepers.length;
-  }
-}
+import { ManualClock } from "../fakes/manual_clock.ts";
 
 /** Polls `cond` every 2 ms (real time) until it holds; fails after `timeoutMs`. */
 async function until(cond: () => boolean, what: string, timeoutMs = 3000): Promise<void> {

@@ -533,14 +533,7 @@ export class AsterFake {
    * after it goes unanswered too until that much time has passed (an outage outlasting a client's retries).
    */
   loseNextPlacementAnswer(unreachableMs = 0): FaultRule<HttpFault> {
-    return this.faults.hang({ method: "POST", path: /^\/fapi\/v[13]\/order$/ }, {
-      apply: true,
-      then: () => {
-        if (unreachableMs <= 0) return;
-        const outage = this.faults.outage();
-        void this.server.pause(unreachableMs).then(() => outage.cancel());
-      },
-    });
+    return this.server.loseNextAnswer({ method: "POST", path: /^\/fapi\/v[13]\/order$/ }, unreachableMs);
   }
 
   /** The next cancel finds its order filled by `quantity` (default: all of it) just before it is handled. */
@@ -551,11 +544,7 @@ export class AsterFake {
         if (!p.has(k)) p.set(k, v);
       });
       const w = this.#findOpen(p.get("orderId"), p.get("origClientOrderId"));
-      if (w?.engineId === undefined) return;
-      const o = this.backend.order(w.engineId)!;
-      const left = o.quantity.minus(o.filled);
-      const qty = quantity === undefined ? left : Decimal.min(new Decimal(quantity), left);
-      if (qty.gt(0)) this.backend.forceFill(w.engineId, qty);
+      if (w?.engineId !== undefined) this.backend.fillUpTo(w.engineId, quantity);
     });
   }
 

@@ -23,6 +23,7 @@ import {
   type AsterFakeOptions,
   type AsterOrderEvent,
 } from "./aster.ts";
+import { WsClient as LoopbackWsClient } from "./ws_client.ts";
 
 // ---------------------------------------------------------------- signing, independently
 
@@ -176,60 +177,12 @@ function expectError(a: Answer, status: number, code: number, what: string): voi
 
 // ---------------------------------------------------------------- a WebSocket client for the tests
 
-class WsClient {
-  // deno-lint-ignore no-explicit-any
-  readonly messages: any[] = [];
-  readonly closed: Promise<void>;
-  readonly #ws: WebSocket;
-  readonly #opened: Promise<void>;
-  closeCode: number | undefined;
-
-  constructor(url: string) {
-    this.#ws = new WebSocket(url);
-    const opened = Promise.withResolvers<void>();
-    const closed = Promise.withResolvers<void>();
-    this.#opened = opened.promise;
-    this.closed = closed.promise;
-    this.#ws.onopen = () => opened.resolve();
-    this.#ws.onmessage = (e) => this.messages.push(JSON.parse(e.data));
-    this.#ws.onerror = () => {};
-    this.#ws.onclose = (e) => {
-      this.closeCode = e.code;
-      opened.resolve();
-      closed.resolve();
-    };
-  }
-
-  static async open(url: string): Promise<WsClient> {
-    const c = new WsClient(url);
-    await c.#opened;
-    return c;
-  }
-
-  send(msg: unknown): void {
-    this.#ws.send(JSON.stringify(msg));
-  }
-
+/** The Aster fake's messages are event objects; `of` picks those of one event type. */
+// deno-lint-ignore no-explicit-any
+class WsClient extends LoopbackWsClient<any> {
   // deno-lint-ignore no-explicit-any
   of(e: string): any[] {
     return this.messages.filter((m) => m.e === e);
-  }
-
-  async waitFor(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) {
-        assert.fail(`timed out waiting for ${what}: ${JSON.stringify(this.messages)}`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
-      this.#ws.close();
-    }
-    await this.closed;
   }
 }
 

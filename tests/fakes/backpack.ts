@@ -331,14 +331,7 @@ export class BackpackFake {
    * outage long enough for a client to give up its own retries).
    */
   loseNextPlacementAnswer(unreachableMs = 0): FaultRule<HttpFault> {
-    return this.faults.hang({ method: "POST", path: "/api/v1/order" }, {
-      apply: true,
-      then: () => {
-        if (unreachableMs <= 0) return;
-        const outage = this.faults.outage();
-        void this.server.pause(unreachableMs).then(() => outage.cancel());
-      },
-    });
+    return this.server.loseNextAnswer({ method: "POST", path: "/api/v1/order" }, unreachableMs);
   }
 
   /** The next cancel finds the order filled by `quantity` (default: all of it) just before it is handled. */
@@ -346,11 +339,7 @@ export class BackpackFake {
     return this.faults.before({ method: "DELETE", path: "/api/v1/order" }, (req) => {
       const body = safeJson(req.body) as Record<string, unknown> | undefined;
       const target = this.#findOpen(body?.orderId, body?.clientId);
-      if (target === undefined) return;
-      const o = this.backend.order(target.engineId)!;
-      const left = o.quantity.minus(o.filled);
-      const qty = quantity === undefined ? left : Decimal.min(new Decimal(quantity), left);
-      if (qty.gt(0)) this.backend.forceFill(target.engineId, qty);
+      if (target !== undefined) this.backend.fillUpTo(target.engineId, quantity);
     });
   }
 

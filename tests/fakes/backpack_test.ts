@@ -14,6 +14,7 @@ import {
   type BackpackFakeOptions,
   type BackpackOrderEvent,
 } from "./backpack.ts";
+import { WsClient as LoopbackWsClient } from "./ws_client.ts";
 
 // ---------------------------------------------------------------- signing, independently
 
@@ -171,61 +172,12 @@ function limitBody(extra: Record<string, Value> = {}): Record<string, Value> {
 
 // ---------------------------------------------------------------- a WebSocket client for the tests
 
-class WsClient {
-  readonly messages: { stream?: string; data?: Record<string, unknown>; error?: unknown; id?: unknown }[] =
-    [];
-  readonly closed: Promise<void>;
-  readonly #ws: WebSocket;
-  readonly #opened: Promise<void>;
-  closeCode: number | undefined;
-
-  constructor(url: string) {
-    this.#ws = new WebSocket(url);
-    const opened = Promise.withResolvers<void>();
-    const closed = Promise.withResolvers<void>();
-    this.#opened = opened.promise;
-    this.closed = closed.promise;
-    this.#ws.onopen = () => opened.resolve();
-    this.#ws.onmessage = (e) => this.messages.push(JSON.parse(e.data));
-    this.#ws.onerror = () => {};
-    this.#ws.onclose = (e) => {
-      this.closeCode = e.code;
-      opened.resolve();
-      closed.resolve();
-    };
-  }
-
-  static async open(url: string): Promise<WsClient> {
-    const c = new WsClient(url);
-    await c.#opened;
-    return c;
-  }
-
-  send(msg: unknown): void {
-    this.#ws.send(JSON.stringify(msg));
-  }
-
-  sendRaw(text: string): void {
-    this.#ws.send(text);
-  }
-
+/** The Backpack fake's messages are `{stream, data}` frames, answers and errors; `on` picks one stream's data. */
+class WsClient extends LoopbackWsClient<
+  { stream?: string; data?: Record<string, unknown>; error?: unknown; id?: unknown }
+> {
   on(stream: string): Record<string, unknown>[] {
     return this.messages.filter((m) => m.stream === stream).map((m) => m.data!);
-  }
-
-  async waitFor(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) {
-        assert.fail(`timed out waiting for ${what}: ${JSON.stringify(this.messages)}`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close();
-    await this.closed;
   }
 }
 

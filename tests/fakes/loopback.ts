@@ -12,7 +12,7 @@
  */
 import type { Clock } from "../../bot/clock.ts";
 import { RealClock, SleepAbortedError } from "../../bot/clock.ts";
-import { type Decimal, ZERO } from "../../exchanges/decimal.ts";
+import { Decimal, ZERO } from "../../exchanges/decimal.ts";
 import {
   DEFAULT_FEES,
   type FeeSchedule,
@@ -28,7 +28,7 @@ import type {
   PlaceResult,
   Side,
 } from "../../exchanges/venue.ts";
-import { FaultPlan, type RequestInfo } from "./faults.ts";
+import { FaultPlan, type FaultRule, type HttpFault, type RequestInfo, type RequestMatch } from "./faults.ts";
 
 /** One HTTP request the fake received, and how it answered. */
 export interface RequestRecord extends RequestInfo {
@@ -300,6 +300,22 @@ export class LoopbackServer {
   /** Same as {@link close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * The next request matching `match` is applied, and its answer never arrives. With `unreachableMs`, every
+   * request after it goes unanswered too until that much time has passed (an outage outlasting a client's
+   * retries).
+   */
+  loseNextAnswer(match: RequestMatch, unreachableMs = 0): FaultRule<HttpFault> {
+    return this.faults.hang(match, {
+      apply: true,
+      then: () => {
+        if (unreachableMs <= 0) return;
+        const outage = this.faults.outage();
+        void this.pause(unreachableMs).then(() => outage.cancel());
+      },
+    });
   }
 
   /** Resolves after `ms` on the fake's clock, or when the server stops. */
@@ -614,6 +630,14 @@ export class PaperBackend {
     const events = this.engine.forceFill(orderId, quantity, this.clock.now());
     this.#publish(events);
     return events.map((e) => this.#venueView(e));
+  }
+
+  /** Fills `quantity` of a resting order, at most what is left (default: all of it); nothing when none is. */
+  fillUpTo(orderId: string, quantity?: Decimal | string): void {
+    const o = this.order(orderId)!;
+    const left = o.quantity.minus(o.filled);
+    const qty = quantity === undefined ? left : Decimal.min(new Decimal(quantity), left);
+    if (qty.gt(0)) this.forceFill(orderId, qty);
   }
 
   /** Moves the market on its own (random walk) every `stepMs`, until {@link close}. */

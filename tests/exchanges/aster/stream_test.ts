@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Clock } from "../../../bot/clock.ts";
-import { SleepAbortedError, VirtualClock } from "../../../bot/clock.ts";
+import { VirtualClock } from "../../../bot/clock.ts";
 import { VenueRejectedError } from "../../../exchanges/venue.ts";
 import {
   AsterMarketStream,
@@ -17,43 +17,8 @@ import {
   userStreamUrl,
 } from "../../../exchanges/aster/stream.ts";
 import type { AsterOrderUpdate } from "../../../exchanges/aster/parse.ts";
+import { ManualClock } from "../../fakes/manual_clock.ts";
 import { wsServer } from "./ws_server.ts";
-
-/** A clock that moves only when the test says so. */
-class ManualClock implements Clock {
-  #now = 1_700_000_000_000;
-  #sleepers: { at: number; resolve: () => void }[] = [];
-
-  now(): number {
-    return this.#now;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new SleepAbortedError("sleep aborted"));
-      const sleeper = {
-        at: this.#now + Math.max(0, ms),
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
-        reject(new SleepAbortedError("sleep aborted"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#sleepers.push(sleeper);
-    });
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-    const due = this.#sleepers.filter((s) => s.at <= this.#now).sort((a, b) => a.at - b.at);
-    this.#sleepers = this.#sleepers.filter((s) => s.at > this.#now);
-    for (const s of due) s.resolve();
-  }
-}
 
 /** Polls `cond` (real time, 2 ms steps), advancing `clock` by `stepMs` each time; fails after `timeoutMs`. */
 async function until(cond: () => boolean, what: string, clock?: ManualClock, stepMs = 0, timeoutMs = 3000) {
@@ -125,7 +90,7 @@ Deno.test("aster streams: URLs are /ws/<symbol>@bookTicker and /ws/<listenKey>",
 
 Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with it, and a resync", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   const keys = keyApi(clock);
   const orders: AsterOrderUpdate[] = [];
   let resyncs = 0;
@@ -164,7 +129,7 @@ Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with i
 
 Deno.test("aster user stream: a plain close from the server is followed by a reconnect and a resync", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   const keys = keyApi(clock);
   let resyncs = 0;
   const stream = new AsterUserStream({
@@ -195,7 +160,7 @@ Deno.test("aster user stream: a plain close from the server is followed by a rec
 
 Deno.test("aster user stream: a key refused at reconnect is replaced", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   let refuse = false;
   // The venue forgets the key once; the new key it then hands out is valid.
   const keys = keyApi(clock, () => {
@@ -226,7 +191,7 @@ Deno.test("aster user stream: a key refused at reconnect is replaced", async () 
 
 Deno.test("aster user stream: keepalive every 30 minutes, exactly (hand-advanced clock)", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   const keys = keyApi(clock);
   const stream = new AsterUserStream({
     wsBase: srv.url,
@@ -279,7 +244,7 @@ Deno.test("aster user stream: keepalives on a VirtualClock come every 30 minutes
 
 Deno.test("aster user stream: other symbols are ignored; a malformed order event is reported", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   const keys = keyApi(clock);
   const orders: string[] = [];
   let bad = 0;
@@ -309,7 +274,7 @@ Deno.test("aster user stream: other symbols are ignored; a malformed order event
 
 Deno.test("aster market stream: best bid/ask of the symbol; silence calls the stale hook and reconnects", async () => {
   const srv = await wsServer();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   let stale = 0;
   let reconnects = 0;
   const stream = new AsterMarketStream({
