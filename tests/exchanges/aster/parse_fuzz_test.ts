@@ -38,9 +38,18 @@ import {
   fuzzSeed,
   type FuzzTarget,
   mutateMany,
-  mutateText,
   Prng,
 } from "../../fuzz/mutate.ts";
+import {
+  bboProblems,
+  decimalProblems,
+  isDataError,
+  mutateObject,
+  mutateTextOrValue,
+  restTarget,
+  SIDES,
+  STATUSES,
+} from "../../fuzz/targets.ts";
 import { FRAGMENT_LENGTH } from "../../fakes/secrets.ts";
 
 const SEED = fuzzSeed(20261207);
@@ -210,9 +219,6 @@ const API_ERRORS = [
   "",
 ];
 
-const isDataError = (e: unknown) => e instanceof VenueDataError;
-const SIDES = new Set(["buy", "sell"]);
-const STATUSES = new Set(["OPEN", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED"]);
 const VENUE_STATUSES = new Set([
   "NEW",
   "PARTIALLY_FILLED",
@@ -223,25 +229,6 @@ const VENUE_STATUSES = new Set([
   "NEW_INSURANCE",
   "NEW_ADL",
 ]);
-
-/** Problems of a decimal that the bot would compute with. */
-function decimalProblems(name: string, d: unknown, bound: "positive" | "nonNegative" | "any"): string[] {
-  if (typeof d !== "object" || d === null || typeof (d as Decimal).isFinite !== "function") {
-    return [`${name} is not a Decimal`];
-  }
-  const x = d as Decimal;
-  if (x.isNaN() || !x.isFinite()) return [`${name} ${x} is not finite`];
-  if (bound === "positive" && !x.gt(0)) return [`${name} ${x} is not > 0`];
-  if (bound === "nonNegative" && x.lt(0)) return [`${name} ${x} is negative`];
-  return [];
-}
-
-function bboProblems(out: unknown): string[] {
-  const b = out as { bid: Decimal; ask: Decimal };
-  const p = [...decimalProblems("bid", b.bid, "positive"), ...decimalProblems("ask", b.ask, "positive")];
-  if (p.length === 0 && !b.bid.lt(b.ask)) p.push(`crossed: bid ${b.bid} >= ask ${b.ask}`);
-  return p;
-}
 
 function integerProblems(name: string, v: unknown, optional: boolean): string[] {
   if (v === undefined && optional) return [];
@@ -296,65 +283,6 @@ function updateProblems(out: unknown): string[] {
   if (typeof u.executionType !== "string") p.push(`executionType ${String(u.executionType)}`);
   if (u.commission !== undefined) p.push(...decimalProblems("commission", u.commission, "any"));
   return p;
-}
-
-/** Mutated data that stays an object at the root. */
-function mutateObject(
-  sample: Record<string, unknown>,
-  rng: Prng,
-): { value: Record<string, unknown>; what: string } {
-  for (;;) {
-    const m = mutateMany(sample, rng);
-    if (typeof m.value === "object" && m.value !== null && !Array.isArray(m.value)) {
-      return m as { value: Record<string, unknown>; what: string };
-    }
-  }
-}
-
-/** Text mutated as a network would break it, or the JSON of a mutated value. */
-function mutateTextOrValue(sample: string, rng: Prng): { value: string; what: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(sample);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined || rng.chance(0.5)) {
-    const m = mutateText(sample, rng);
-    return { value: m.text, what: m.what };
-  }
-  const m = mutateMany(json, rng);
-  // JSON.stringify writes NaN and Infinity as null, and may leave nothing for undefined.
-  return { value: JSON.stringify(m.value) ?? "", what: m.what };
-}
-
-/** A REST parser, given values and given the body text as the HTTP layer reads it (text → JSON.parse). */
-function restTarget<T>(
-  name: string,
-  samples: readonly T[],
-  parse: (json: unknown) => unknown,
-  check: (out: unknown) => string[],
-): FuzzTarget<unknown>[] {
-  return [
-    { name, samples, parse, allowed: isDataError, check },
-    {
-      name: `${name} (body text)`,
-      samples: samples.map((s) => JSON.stringify(s)),
-      mutate: (s, rng) => mutateTextOrValue(s as string, rng),
-      parse: (text) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text as string);
-        } catch {
-          // HttpResponse.json() refuses this body with VenueDataError before any parser runs.
-          throw new VenueDataError("not JSON");
-        }
-        return parse(json);
-      },
-      allowed: isDataError,
-      check,
-    },
-  ];
 }
 
 /** The parsed update of a stream frame, when it is an order update of the symbol. */

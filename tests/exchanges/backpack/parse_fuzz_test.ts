@@ -26,16 +26,17 @@ import {
   parsePosition,
   parseStreamMessage,
 } from "../../../exchanges/backpack/parse.ts";
-import { VenueDataError } from "../../../exchanges/venue.ts";
+import { fuzz, fuzzIterations, fuzzSeed, type FuzzTarget } from "../../fuzz/mutate.ts";
 import {
-  fuzz,
-  fuzzIterations,
-  fuzzSeed,
-  type FuzzTarget,
-  mutateMany,
-  mutateText,
-  type Prng,
-} from "../../fuzz/mutate.ts";
+  bboProblems,
+  decimalProblems,
+  isDataError,
+  mutateObject,
+  mutateTextOrValue,
+  restTarget,
+  SIDES,
+  STATUSES,
+} from "../../fuzz/targets.ts";
 
 const SEED = fuzzSeed(20261207);
 /** Mutated inputs per parser: together well under a few seconds. */
@@ -199,9 +200,6 @@ const API_ERRORS = [
   "<html>502 Bad Gateway</html>",
 ];
 
-const isDataError = (e: unknown) => e instanceof VenueDataError;
-const SIDES = new Set(["buy", "sell"]);
-const STATUSES = new Set(["OPEN", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED"]);
 const EVENTS = new Set([
   "orderAccepted",
   "orderCancelled",
@@ -211,25 +209,6 @@ const EVENTS = new Set([
   "triggerPlaced",
   "triggerFailed",
 ]);
-
-/** Problems of a decimal that the bot would compute with. */
-function decimalProblems(name: string, d: unknown, bound: "positive" | "nonNegative" | "any"): string[] {
-  if (typeof d !== "object" || d === null || typeof (d as Decimal).isFinite !== "function") {
-    return [`${name} is not a Decimal`];
-  }
-  const x = d as Decimal;
-  if (x.isNaN() || !x.isFinite()) return [`${name} ${x} is not finite`];
-  if (bound === "positive" && !x.gt(0)) return [`${name} ${x} is not > 0`];
-  if (bound === "nonNegative" && x.lt(0)) return [`${name} ${x} is negative`];
-  return [];
-}
-
-function bboProblems(out: unknown): string[] {
-  const b = out as { bid: Decimal; ask: Decimal };
-  const p = [...decimalProblems("bid", b.bid, "positive"), ...decimalProblems("ask", b.ask, "positive")];
-  if (p.length === 0 && !b.bid.lt(b.ask)) p.push(`crossed: bid ${b.bid} >= ask ${b.ask}`);
-  return p;
-}
 
 function orderProblems(out: unknown): string[] {
   const o = out as Record<string, unknown>;
@@ -250,65 +229,6 @@ function orderProblems(out: unknown): string[] {
     p.push(`status ${String(o.status)} with filled ${f} = quantity ${q}`);
   }
   return p;
-}
-
-/** Mutated data that stays an object at the root (the stream parser hands only objects to these parsers). */
-function mutateObject(
-  sample: Record<string, unknown>,
-  rng: Prng,
-): { value: Record<string, unknown>; what: string } {
-  for (;;) {
-    const m = mutateMany(sample, rng);
-    if (typeof m.value === "object" && m.value !== null && !Array.isArray(m.value)) {
-      return m as { value: Record<string, unknown>; what: string };
-    }
-  }
-}
-
-/** Text mutated as a network would break it, or the JSON of a mutated value. */
-function mutateTextOrValue(sample: string, rng: Prng): { value: string; what: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(sample);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined || rng.chance(0.5)) {
-    const m = mutateText(sample, rng);
-    return { value: m.text, what: m.what };
-  }
-  const m = mutateMany(json, rng);
-  // JSON.stringify writes NaN and Infinity as null, and may leave nothing for undefined.
-  return { value: JSON.stringify(m.value) ?? "", what: m.what };
-}
-
-/** A REST parser fed through the HTTP layer's JSON reading: body text → JSON.parse → parser. */
-function restTarget<T>(
-  name: string,
-  samples: readonly T[],
-  parse: (json: unknown) => unknown,
-  check: (out: unknown) => string[],
-): FuzzTarget<unknown>[] {
-  return [
-    { name, samples, parse, allowed: isDataError, check },
-    {
-      name: `${name} (body text)`,
-      samples: samples.map((s) => JSON.stringify(s)),
-      mutate: (s, rng) => mutateTextOrValue(s as string, rng),
-      parse: (text) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text as string);
-        } catch {
-          // HttpResponse.json() refuses this body with VenueDataError before any parser runs.
-          throw new VenueDataError("not JSON");
-        }
-        return parse(json);
-      },
-      allowed: isDataError,
-      check,
-    },
-  ];
 }
 
 const TARGETS: FuzzTarget<unknown>[] = [
