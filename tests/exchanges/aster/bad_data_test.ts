@@ -7,17 +7,20 @@
  */
 import assert from "node:assert/strict";
 import { RealClock } from "../../../bot/clock.ts";
-import { parseRunOptions, RUN_DEFAULTS } from "../../../bot/config.ts";
-import type { BotLog, Level } from "../../../bot/trade_log.ts";
-import { TradingBot } from "../../../bot/trading_bot.ts";
 import { AsterHmacSigner } from "../../../exchanges/aster/signer.ts";
 import { AsterVenue } from "../../../exchanges/aster/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import type { OrderEvent } from "../../../exchanges/venue.ts";
-import { Notifier } from "../../../notify/notifier.ts";
 import { AsterFake } from "../../fakes/aster.ts";
 import type { SocketSession } from "../../fakes/loopback.ts";
-import { describeInput, fuzzSeed, mutateMany, mutateText, Prng } from "../../fuzz/mutate.ts";
+import { describeInput } from "../../fuzz/mutate.ts";
+import {
+  assertBadBooksRefused,
+  assertBotWaitsForGoodBook,
+  assertOrderUpdateStorm,
+  assertValidEvents,
+  until,
+} from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 const SYMBOL = "SOLUSDT";
@@ -31,23 +34,6 @@ const BAD_BOOKS: Record<string, unknown>[] = [
   { symbol: SYMBOL, bidPrice: "150.00", bidQty: "1" },
   { symbol: "BTCUSDT", bidPrice: "150.00", bidQty: "1", askPrice: "150.10", askQty: "1" },
 ];
-
-/** Collects activity lines. */
-class Lines implements BotLog {
-  readonly lines: { level: Level; message: string }[] = [];
-  log(message: string, level: Level = "INFO"): void {
-    this.lines.push({ level, message });
-  }
-  order(): void {}
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const isUserSession = (s: SocketSession) => s.state.has("listenKey");
 const isTickerSession = (s: SocketSession) => !s.state.has("listenKey");
@@ -126,78 +112,28 @@ function tradeUpdate(id: string, o: Record<string, unknown> = {}): Record<string
   };
 }
 
-function assertValid(events: readonly OrderEvent[], what: (e: OrderEvent) => string): void {
-  const last = new Map<string, Decimal>();
-  for (const e of events) {
-    const w = what(e);
-    assert.ok(e.quantity.isFinite() && e.quantity.gt(0), w);
-    assert.ok(e.filled.isFinite() && e.filled.gte(0) && e.filled.lte(e.quantity), w);
-    assert.ok(e.price.isFinite() && e.price.gte(0), w);
-    assert.ok(["buy", "sell"].includes(e.side), w);
-    assert.ok(["OPEN", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED"].includes(e.status), w);
-    assert.ok(e.fee === undefined || e.fee.isFinite(), w);
-    const before = last.get(e.orderId);
-    assert.ok(before === undefined || e.filled.gte(before), `filled went down: ${w}`);
-    last.set(e.orderId, e.filled);
-  }
-}
-
 Deno.test("aster: the bot places nothing on a malformed book and trades once the book is good", async () => {
   const { clock, fake, venue } = await start({ bboFromRest: true });
-  const log = new Lines();
-  const stop = new AbortController();
   try {
     await venue.connect();
-    // The next book reads answer malformed data (the bot retries: 2 bad answers, then a good one).
-    const bad = BAD_BOOKS.slice(0, 2).map((book) =>
-      fake.faults.http({ method: "GET", path: "/fapi/v1/ticker/bookTicker" }, {
-        kind: "status",
-        status: 200,
-        body: JSON.stringify(book),
-      })
-    );
-    const config = parseRunOptions({
-      ...RUN_DEFAULTS,
-      exchange: "aster",
-      ticker: "SOL",
-      quantity: "0.4",
-      boost: false,
-    });
-    const bot = new TradingBot({
+    await assertBotWaitsForGoodBook({
+      fake,
       venue,
-      config,
       clock,
-      log,
-      notifier: new Notifier([]),
+      exchange: "aster",
       label: "[ASTER_SOL]",
+      bookPath: "/fapi/v1/ticker/bookTicker",
+      orderPath: "/fapi/v1/order",
+      badBooks: [BAD_BOOKS[0], BAD_BOOKS[1]],
+      tickSize: MARKET.tickSize,
+      placedBuy: (body) => {
+        const order = new URLSearchParams(body);
+        assert.equal(order.get("side"), "BUY");
+        assert.equal(order.get("timeInForce"), "GTX");
+        return new Decimal(order.get("price")!);
+      },
     });
-    const running = bot.run(stop.signal);
-    const placement = (r: { method: string; path: string }) =>
-      r.method === "POST" && r.path === "/fapi/v1/order";
-    await until("the first placement", () => fake.requests.some(placement));
-    stop.abort();
-    await running;
-
-    assert.deepEqual(bad.map((r) => r.fired), [1, 1], "both bad books were served");
-    const badBooks = fake.requests.filter((r) =>
-      r.path === "/fapi/v1/ticker/bookTicker" && r.fault !== undefined
-    );
-    const firstPlacement = fake.requests.find(placement)!;
-    assert.equal(badBooks.length, 2);
-    for (const r of badBooks) assert.ok(r.seq < firstPlacement.seq, "no placement before the bad books");
-    // The placement used the good book: a buy inside the spread, below the ask, a multiple of the tick.
-    const body = new URLSearchParams(firstPlacement.body);
-    assert.equal(body.get("side"), "BUY");
-    assert.equal(body.get("timeInForce"), "GTX");
-    const price = new Decimal(body.get("price")!);
-    assert.ok(price.lt("150.10") && price.gte("150.00"), price.toFixed());
-    assert.ok(price.mod(MARKET.tickSize).isZero(), price.toFixed());
-    const warnings = log.lines.filter((l) => l.level === "WARNING" && /best bid\/ask/.test(l.message));
-    assert.equal(warnings.length, 2, log.lines.map((l) => l.message).join("\n"));
-    assert.match(warnings[0]!.message, /crossed book: bid 150\.2 >= ask 150\.1/);
-    assert.match(warnings[1]!.message, /"NaN" is not a decimal number/);
   } finally {
-    stop.abort();
     await venue.close();
     await fake.close();
   }
@@ -207,16 +143,12 @@ Deno.test("aster: every malformed book answer is a VenueDataError, and the next 
   const { fake, venue } = await start({ bboFromRest: true });
   try {
     await venue.connect();
-    for (const book of [...BAD_BOOKS, "<html>", "[]", "null"]) {
-      fake.faults.http({ method: "GET", path: "/fapi/v1/ticker/bookTicker" }, {
-        kind: "status",
-        status: 200,
-        body: typeof book === "string" ? book : JSON.stringify(book),
-      });
-      await assert.rejects(venue.bbo(), (e: Error) => e.name === "VenueDataError", JSON.stringify(book));
-    }
-    const good = await venue.bbo();
-    assert.equal(`${good.bid}/${good.ask}`, "150/150.1");
+    await assertBadBooksRefused(fake, venue, "/fapi/v1/ticker/bookTicker", [
+      ...BAD_BOOKS.map((book) => JSON.stringify(book)),
+      "<html>",
+      "[]",
+      "null",
+    ]);
   } finally {
     await venue.close();
     await fake.close();
@@ -320,7 +252,7 @@ Deno.test("aster: malformed order updates never reach a listener; the resync rep
     );
     const filled = events.find((e) => e.orderId === id && e.status === "FILLED")!;
     assert.equal(filled.filled.toFixed(), "0.4");
-    assertValid(events, (e) => describeInput(e));
+    assertValidEvents(events, (e) => describeInput(e), "positive");
   } finally {
     await venue.close();
     await fake.close();
@@ -330,43 +262,36 @@ Deno.test("aster: malformed order updates never reach a listener; the resync rep
 Deno.test("aster: a storm of mutated order updates: every event delivered is valid, filled never decreases", async () => {
   const { fake, venue, venueLog } = await start();
   const events: OrderEvent[] = [];
-  const seed = fuzzSeed(7);
-  const rng = new Prng(seed);
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
     const id = await restingBuy(venue, "c-502");
-    const partial = tradeUpdate(id, { X: "PARTIALLY_FILLED", z: "0.1", l: "0.1", n: "0.003" });
-    const full = tradeUpdate(id, { X: "FILLED", z: "0.4", l: "0.3", n: "0.009" });
-    const readsBefore = fake.requests.filter((r) =>
-      r.method === "GET" && r.path === "/fapi/v1/openOrders"
-    ).length;
-    const sent: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      const frame = JSON.stringify(mutateMany(rng.chance(0.5) ? partial : full, rng).value) ?? "";
-      const text = rng.chance(0.2) ? mutateText(frame, rng).text : frame;
-      sent.push(text);
-      fake.server.broadcast(text, isUserSession);
-    }
-    // Frames are handled in order: once this one is delivered, every frame before it was handled.
-    const sentinel = tradeUpdate("999999999", {
-      X: "NEW",
-      x: "NEW",
-      z: "0",
-      l: "0",
-      ap: "0",
-      n: "0",
-      c: undefined,
+    await assertOrderUpdateStorm({
+      fake,
+      venueLog,
+      events,
+      orderId: id,
+      updates: [
+        tradeUpdate(id, { X: "PARTIALLY_FILLED", z: "0.1", l: "0.1", n: "0.003" }),
+        tradeUpdate(id, { X: "FILLED", z: "0.4", l: "0.3", n: "0.009" }),
+      ],
+      frame: (update) => update,
+      send: (frame) => fake.server.broadcast(frame, isUserSession),
+      sentinel: {
+        frame: tradeUpdate("999999999", {
+          X: "NEW",
+          x: "NEW",
+          z: "0",
+          l: "0",
+          ap: "0",
+          n: "0",
+          c: undefined,
+        }),
+        orderId: "999999999",
+      },
+      openOrdersPath: "/fapi/v1/openOrders",
+      quantity: "positive",
     });
-    fake.server.broadcast(sentinel, isUserSession);
-    await until("the sentinel", () => events.some((e) => e.orderId === "999999999"));
-    assertValid(events, (e) => `seed ${seed}: ${describeInput(e)}`);
-    assert.ok(venueLog.some((l) => /message ignored/.test(l)), "some frames were refused");
-    assert.ok(events.some((e) => e.orderId === id && e.filled.gt(0)), "some fills were delivered");
-    // Garbage is answered by a few resyncs, not one per frame.
-    const reads = fake.requests.filter((r) => r.method === "GET" && r.path === "/fapi/v1/openOrders").length -
-      readsBefore;
-    assert.ok(reads <= 3, `${reads} open-order reads for ${sent.length} frames`);
   } finally {
     await venue.close();
     await fake.close();

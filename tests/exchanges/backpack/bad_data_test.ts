@@ -5,16 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { RealClock } from "../../../bot/clock.ts";
-import { parseRunOptions, RUN_DEFAULTS } from "../../../bot/config.ts";
-import type { BotLog, Level } from "../../../bot/trade_log.ts";
-import { TradingBot } from "../../../bot/trading_bot.ts";
 import { BackpackSigner } from "../../../exchanges/backpack/signer.ts";
 import { BackpackVenue } from "../../../exchanges/backpack/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import type { OrderEvent } from "../../../exchanges/venue.ts";
-import { Notifier } from "../../../notify/notifier.ts";
 import { BackpackFake } from "../../fakes/backpack.ts";
-import { describeInput, fuzzSeed, mutateMany, mutateText, Prng } from "../../fuzz/mutate.ts";
+import {
+  assertBadBooksRefused,
+  assertBotWaitsForGoodBook,
+  assertOrderUpdateStorm,
+  until,
+} from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 
@@ -25,23 +26,6 @@ const BAD_BOOKS = [
   { bids: [["150.00", "-3"]], asks: [["150.10", "1"]] },
   { bids: [["150.00", "1"]] },
 ];
-
-/** Collects activity lines. */
-class Lines implements BotLog {
-  readonly lines: { level: Level; message: string }[] = [];
-  log(message: string, level: Level = "INFO"): void {
-    this.lines.push({ level, message });
-  }
-  order(): void {}
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function start(options: { bboFromRest?: boolean } = {}) {
   const clock = new RealClock();
@@ -64,58 +48,25 @@ async function start(options: { bboFromRest?: boolean } = {}) {
 
 Deno.test("backpack: the bot places nothing on a malformed book and trades once the book is good", async () => {
   const { clock, fake, venue } = await start({ bboFromRest: true });
-  const log = new Lines();
-  const stop = new AbortController();
   try {
     await venue.connect();
-    // The next book reads answer malformed data (the bot retries 4 times: 2 bad answers, then a good one).
-    const bad = BAD_BOOKS.slice(0, 2).map((book) =>
-      fake.faults.http({ method: "GET", path: "/api/v1/depth" }, {
-        kind: "status",
-        status: 200,
-        body: JSON.stringify(book),
-      })
-    );
-    const config = parseRunOptions({
-      ...RUN_DEFAULTS,
-      exchange: "backpack",
-      ticker: "SOL",
-      quantity: "0.4",
-      boost: false,
-    });
-    const bot = new TradingBot({
+    await assertBotWaitsForGoodBook({
+      fake,
       venue,
-      config,
       clock,
-      log,
-      notifier: new Notifier([]),
+      exchange: "backpack",
       label: "[BACKPACK_SOL]",
+      bookPath: "/api/v1/depth",
+      orderPath: "/api/v1/order",
+      badBooks: [BAD_BOOKS[0], BAD_BOOKS[1]],
+      tickSize: MARKET.tickSize,
+      placedBuy: (body) => {
+        const order = JSON.parse(body) as { price: string; side: string };
+        assert.equal(order.side, "Bid");
+        return new Decimal(order.price);
+      },
     });
-    const running = bot.run(stop.signal);
-    await until(
-      "the first placement",
-      () => fake.requests.some((r) => r.method === "POST" && r.path === "/api/v1/order"),
-    );
-    stop.abort();
-    await running;
-
-    assert.deepEqual(bad.map((r) => r.fired), [1, 1], "both bad books were served");
-    const requests = fake.requests;
-    const badDepth = requests.filter((r) => r.path === "/api/v1/depth" && r.fault !== undefined);
-    const firstPlacement = requests.find((r) => r.method === "POST" && r.path === "/api/v1/order")!;
-    assert.equal(badDepth.length, 2);
-    for (const r of badDepth) assert.ok(r.seq < firstPlacement.seq, "no placement before the bad books");
-    // The placement used the good book: a buy one tick inside, below the ask, a multiple of the tick.
-    const body = JSON.parse(firstPlacement.body) as { price: string; side: string; postOnly: boolean };
-    assert.equal(body.side, "Bid");
-    assert.ok(new Decimal(body.price).lt("150.10") && new Decimal(body.price).gte("150.00"), body.price);
-    assert.ok(new Decimal(body.price).mod(MARKET.tickSize).isZero(), body.price);
-    const warnings = log.lines.filter((l) => l.level === "WARNING" && /best bid\/ask/.test(l.message));
-    assert.equal(warnings.length, 2, log.lines.map((l) => l.message).join("\n"));
-    assert.match(warnings[0]!.message, /crossed book: bid 150\.2 >= ask 150\.1/);
-    assert.match(warnings[1]!.message, /"NaN" is not a decimal number/);
   } finally {
-    stop.abort();
     await venue.close();
     await fake.close();
   }
@@ -125,22 +76,10 @@ Deno.test("backpack: every malformed book answer is a VenueDataError, and the ne
   const { fake, venue } = await start({ bboFromRest: true });
   try {
     await venue.connect();
-    for (const book of BAD_BOOKS) {
-      fake.faults.http({ method: "GET", path: "/api/v1/depth" }, {
-        kind: "status",
-        status: 200,
-        body: JSON.stringify(book),
-      });
-      await assert.rejects(venue.bbo(), (e: Error) => e.name === "VenueDataError", JSON.stringify(book));
-    }
-    fake.faults.http({ method: "GET", path: "/api/v1/depth" }, {
-      kind: "status",
-      status: 200,
-      body: "<html>",
-    });
-    await assert.rejects(venue.bbo(), (e: Error) => e.name === "VenueDataError");
-    const good = await venue.bbo();
-    assert.equal(`${good.bid}/${good.ask}`, "150/150.1");
+    await assertBadBooksRefused(fake, venue, "/api/v1/depth", [
+      ...BAD_BOOKS.map((book) => JSON.stringify(book)),
+      "<html>",
+    ]);
   } finally {
     await venue.close();
     await fake.close();
@@ -240,8 +179,6 @@ Deno.test("backpack: malformed order updates never reach a listener; the resync 
 Deno.test("backpack: a storm of mutated order updates: every event delivered is valid, filled never decreases", async () => {
   const { fake, venue, venueLog } = await start();
   const events: OrderEvent[] = [];
-  const seed = fuzzSeed(7);
-  const rng = new Prng(seed);
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
@@ -269,37 +206,21 @@ Deno.test("backpack: a storm of mutated order updates: every event delivered is 
       Z: "14.95",
       T: 1,
     };
-    const sent: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      const sample = rng.chance(0.5) ? fill : { ...fill, X: "Filled", z: "0.4", Z: "59.8" };
-      const frame = JSON.stringify({ stream, data: mutateMany(sample, rng).value });
-      const text = rng.chance(0.2) ? mutateText(frame, rng).text : frame;
-      sent.push(text);
-      fake.server.broadcast(text);
-    }
-    // Frames are handled in order: once this one is delivered, every frame before it was handled.
-    fake.server.broadcast({
-      stream,
-      data: { ...fill, i: "sentinel-1", c: undefined, X: "New", z: "0", Z: "0" },
+    await assertOrderUpdateStorm({
+      fake,
+      venueLog,
+      events,
+      orderId: id,
+      updates: [fill, { ...fill, X: "Filled", z: "0.4", Z: "59.8" }],
+      frame: (data) => ({ stream, data }),
+      send: (frame) => fake.server.broadcast(frame),
+      sentinel: {
+        frame: { stream, data: { ...fill, i: "sentinel-1", c: undefined, X: "New", z: "0", Z: "0" } },
+        orderId: "sentinel-1",
+      },
+      openOrdersPath: "/api/v1/orders",
+      quantity: "nonNegative",
     });
-    await until("the sentinel", () => events.some((e) => e.orderId === "sentinel-1"));
-    const last = new Map<string, Decimal>();
-    for (const e of events) {
-      const what = `seed ${seed}: ${describeInput(e)}`;
-      assert.ok(e.quantity.isFinite() && e.quantity.gte(0), what);
-      assert.ok(e.filled.isFinite() && e.filled.gte(0), what);
-      assert.ok(e.quantity.isZero() || e.filled.lte(e.quantity), what);
-      assert.ok(e.price.isFinite() && e.price.gte(0), what);
-      assert.ok(["buy", "sell"].includes(e.side), what);
-      assert.ok(["OPEN", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED"].includes(e.status), what);
-      const before = last.get(e.orderId);
-      assert.ok(before === undefined || e.filled.gte(before), `filled went down: ${what}`);
-      last.set(e.orderId, e.filled);
-    }
-    assert.ok(venueLog.some((l) => /message ignored/.test(l)), "some frames were refused");
-    // Garbage is answered by a few resyncs, not one per frame.
-    const reads = fake.requests.filter((r) => r.method === "GET" && r.path === "/api/v1/orders").length;
-    assert.ok(reads <= 3, `${reads} open-order reads for ${sent.length} frames`);
   } finally {
     await venue.close();
     await fake.close();
