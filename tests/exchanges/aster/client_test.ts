@@ -18,6 +18,7 @@ import { AsterClient, DEFAULT_BAN_MS, weightDelayMs } from "../../../exchanges/a
 import { AsterHmacSigner, AsterWalletSigner, hmacSignature } from "../../../exchanges/aster/signer.ts";
 import { asterDigest } from "../../../exchanges/aster/signer.ts";
 import { recoverDigestSigner } from "../../../exchanges/evm/eip712.ts";
+import { restOrder } from "./samples.ts";
 
 const V1_KEY = "dbefbc809e3e83c283a984c3a1459732ea7db1360ca80c5c2c8867408d28cc83";
 const V1_SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9";
@@ -47,26 +48,6 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
     status,
     headers: { "content-type": "application/json", ...headers },
   });
-}
-
-function order(patch: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    orderId: 101,
-    clientOrderId: "55",
-    symbol: "SOLUSDT",
-    status: "NEW",
-    price: "150.05",
-    avgPrice: "0",
-    origQty: "0.4",
-    executedQty: "0",
-    cumQuote: "0",
-    timeInForce: "GTX",
-    type: "LIMIT",
-    reduceOnly: false,
-    side: "BUY",
-    updateTime: 1,
-    ...patch,
-  };
 }
 
 function stub(clock: VirtualClock, handler: Handler) {
@@ -141,7 +122,7 @@ const isPlace = (r: Seen) => r.method === "POST" && r.path.endsWith("/order");
 
 Deno.test("aster client V1: a post-only placement is a signed form body, signature last, no attribution", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
-  const { client, seen } = v1Client(clock, () => json(order()));
+  const { client, seen } = v1Client(clock, () => json(restOrder()));
   const result = await client.placeLimit(LIMIT);
   assert.equal(result.kind, "accepted");
   assert.equal(seen.length, 1);
@@ -168,7 +149,7 @@ Deno.test("aster client V1: GET puts every parameter in the query, DELETE in a f
       return r.method === "POST" ? json({ listenKey: "abc123" }) : new Response("", { status: 200 });
     }
     if (r.path === "/fapi/v2/positionRisk") return json([{ symbol: "SOLUSDT", positionAmt: "-0.3" }]);
-    return json(order({ status: "CANCELED" }));
+    return json(restOrder({ status: "CANCELED" }));
   });
   assert.equal((await client.position()).toFixed(), "-0.3");
   await client.cancel("101");
@@ -199,7 +180,7 @@ Deno.test("aster client V3: /fapi/v3 paths, nonce/user/signer then a signature t
   const { client, seen } = v3Client(clock, (r) => {
     if (r.path === "/fapi/v3/listenKey") return json({ listenKey: "k1" });
     if (r.path === "/fapi/v3/positionRisk") return json([]);
-    return json(order());
+    return json(restOrder());
   });
   await client.placeLimit(LIMIT);
   await client.order("101");
@@ -228,7 +209,7 @@ Deno.test("aster client: a lost placement answer is looked up by client id; a fo
   const { client, seen } = v1Client(clock, (r) => {
     if (isPlace(r)) return "hang";
     // The order was placed and has filled meanwhile: a blind resend would double the position.
-    return json(order({ status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }));
+    return json(restOrder({ status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }));
   });
   const result = await client.placeLimit(LIMIT);
   assert.equal(result.kind, "accepted");
@@ -243,7 +224,7 @@ Deno.test("aster client: a lost answer, then an unknown client id (-2013), is se
   const clock = new VirtualClock(1_700_000_000_000);
   let places = 0;
   const { client, seen } = v1Client(clock, (r) => {
-    if (isPlace(r)) return ++places === 1 ? "hang" : json(order());
+    if (isPlace(r)) return ++places === 1 ? "hang" : json(restOrder());
     return json({ code: -2013, msg: "Order does not exist." }, 400);
   });
   const result = await client.placeLimit(LIMIT);
@@ -255,7 +236,7 @@ Deno.test("aster client: 503 (unknown execution status) looks the order up befor
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
     if (isPlace(r)) return json({ code: -1000, msg: "Unknown error, execution status unknown" }, 503);
-    return json(order());
+    return json(restOrder());
   });
   const result = await client.placeLimit(LIMIT);
   assert.equal(result.kind, "accepted");
@@ -278,7 +259,7 @@ Deno.test("aster client: duplicate client id (-4116) resolves to the existing or
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
     if (isPlace(r)) return json({ code: -4116, msg: "ClientOrderId is duplicated." }, 400);
-    return json(order({ orderId: 777 }));
+    return json(restOrder({ orderId: 777 }));
   });
   const result = await client.placeLimit(LIMIT);
   assert.ok(result.kind === "accepted" && result.order.orderId === "777");
@@ -287,7 +268,7 @@ Deno.test("aster client: duplicate client id (-4116) resolves to the existing or
 
 Deno.test("aster client: a GTX order answered EXPIRED is a post-only rejection, not an error", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
-  const { client } = v1Client(clock, () => json(order({ status: "EXPIRED" })));
+  const { client } = v1Client(clock, () => json(restOrder({ status: "EXPIRED" })));
   const result = await client.placeLimit(LIMIT);
   assert.equal(result.kind, "rejected");
   assert.equal(result.kind === "rejected" && result.postOnlyWouldCross, true);
@@ -303,7 +284,7 @@ Deno.test("aster client: cancel of a filled order (-2011) returns its final stat
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
     if (r.method === "DELETE") return json({ code: -2011, msg: "Unknown order sent." }, 400);
-    return json(order({ status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }));
+    return json(restOrder({ status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }));
   });
   const final = await client.cancel("101");
   assert.equal(final.status, "FILLED");
@@ -423,15 +404,15 @@ Deno.test("aster client: near the weight limit, requests wait for the next minut
 Deno.test("aster client: cancel-all cancels then reports the final state of each order that was open", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, (r) => {
-    if (r.path === "/fapi/v1/openOrders") return json([order({ orderId: 1 }), order({ orderId: 2 })]);
+    if (r.path === "/fapi/v1/openOrders") return json([restOrder({ orderId: 1 }), restOrder({ orderId: 2 })]);
     if (r.path === "/fapi/v1/allOpenOrders") {
       return json({ code: 200, msg: "The operation of cancel all open order is done." });
     }
     const id = r.params.get("orderId");
     return json(
       id === "1"
-        ? order({ orderId: 1, status: "CANCELED", executedQty: "0.1", avgPrice: "150.05" })
-        : order({ orderId: 2, status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }),
+        ? restOrder({ orderId: 1, status: "CANCELED", executedQty: "0.1", avgPrice: "150.05" })
+        : restOrder({ orderId: 2, status: "FILLED", executedQty: "0.4", avgPrice: "150.05" }),
     );
   });
   const out = await client.cancelAll();
@@ -450,7 +431,7 @@ Deno.test("aster client: cancel-all cancels then reports the final state of each
 Deno.test("aster client: market orders ask for the result; invalid client ids are refused before sending", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
   const { client, seen } = v1Client(clock, () =>
-    json(order({
+    json(restOrder({
       type: "MARKET",
       timeInForce: "GTC",
       price: "0",

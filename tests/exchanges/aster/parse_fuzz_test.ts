@@ -51,6 +51,7 @@ import {
   STATUSES,
 } from "../../fuzz/targets.ts";
 import { FRAGMENT_LENGTH } from "../../fakes/secrets.ts";
+import { TRADE_UPDATE } from "./samples.ts";
 
 const SEED = fuzzSeed(20261207);
 /** Mutated inputs per parser: together well under a few seconds. */
@@ -154,48 +155,26 @@ const POSITIONS = [
   { symbol: "BTCUSDT", positionAmt: "0.010", entryPrice: "60000", positionSide: "BOTH" },
 ];
 const LISTEN_KEY = { listenKey: "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1" };
-const TRADE = {
-  e: "ORDER_TRADE_UPDATE",
-  E: 1700000000001,
-  T: 1700000000000,
+const NEW_ORDER = {
+  ...TRADE_UPDATE,
+  o: { ...TRADE_UPDATE.o, x: "NEW", X: "NEW", z: "0", l: "0", ap: "0", n: "0" },
+};
+const MARKET_FILL = {
+  ...TRADE_UPDATE,
   o: {
-    s: SYMBOL,
-    c: "77",
-    S: "SELL",
-    o: "LIMIT",
-    f: "GTX",
-    q: "2",
-    p: "151.5",
-    ap: "151.5",
-    sp: "0",
-    x: "TRADE",
-    X: "PARTIALLY_FILLED",
-    i: 9001,
-    l: "0.5",
-    z: "0.5",
-    L: "151.5",
-    n: "0.0303",
-    N: "USDT",
-    T: 1700000000000,
-    t: 5,
-    b: "0",
-    a: "0",
-    m: true,
-    R: false,
-    wt: "CONTRACT_PRICE",
-    ot: "LIMIT",
-    ps: "BOTH",
-    cp: false,
-    rp: "0",
+    ...TRADE_UPDATE.o,
+    o: "MARKET",
+    f: "GTC",
+    p: "0",
+    ap: "150.2",
+    X: "FILLED",
+    z: "2",
+    l: "1.5",
+    R: true,
   },
 };
-const NEW_ORDER = { ...TRADE, o: { ...TRADE.o, x: "NEW", X: "NEW", z: "0", l: "0", ap: "0", n: "0" } };
-const MARKET_FILL = {
-  ...TRADE,
-  o: { ...TRADE.o, o: "MARKET", f: "GTC", p: "0", ap: "150.2", X: "FILLED", z: "2", l: "1.5", R: true },
-};
 const STREAM_TEXTS = [
-  JSON.stringify(TRADE),
+  JSON.stringify(TRADE_UPDATE),
   JSON.stringify(NEW_ORDER),
   JSON.stringify({ stream: "listenKey", data: MARKET_FILL }),
   JSON.stringify({ e: "bookTicker", u: 1, E: 2, T: 3, s: SYMBOL, b: "150", B: "1", a: "150.05", A: "2" }),
@@ -364,7 +343,7 @@ const TARGETS: FuzzTarget<unknown>[] = [
   },
   {
     name: "parseOrderTradeUpdate",
-    samples: [TRADE, NEW_ORDER, MARKET_FILL],
+    samples: [TRADE_UPDATE, NEW_ORDER, MARKET_FILL],
     mutate: (s, rng) => mutateObject(s as Record<string, unknown>, rng),
     parse: (event) => parseOrderTradeUpdate(event as Record<string, unknown>),
     allowed: isDataError,
@@ -413,7 +392,10 @@ for (const target of TARGETS) {
 Deno.test(`aster fuzz: the fee accumulator over mutated trade streams stays finite and covers no more than filled (${ITERATIONS} inputs)`, () => {
   const rng = new Prng(SEED);
   const fees = new OrderFees();
-  const samples = [TRADE, MARKET_FILL, { ...TRADE, o: { ...TRADE.o, z: "2", X: "FILLED", n: "-0.001" } }];
+  const samples = [TRADE_UPDATE, MARKET_FILL, {
+    ...TRADE_UPDATE,
+    o: { ...TRADE_UPDATE.o, z: "2", X: "FILLED", n: "-0.001" },
+  }];
   let counted = 0;
   const largest = new Map<string, Decimal>();
   for (let i = 0; i < ITERATIONS; i++) {
@@ -470,9 +452,9 @@ Deno.test(`aster fuzz: a refused value that carries a secret is quoted whole or 
     ["orders", [ORDER, MARKET_ORDER], (j) => parseOrders(j, SYMBOL, "open orders")],
     ["positionRisk", POSITIONS, (j) => parsePositionRisk(j, SYMBOL)],
     ["listenKey", LISTEN_KEY, (j) => parseListenKey(j)],
-    ["stream", TRADE, (j) => parseStreamMessage(JSON.stringify(j))],
+    ["stream", TRADE_UPDATE, (j) => parseStreamMessage(JSON.stringify(j))],
     // Cut short, so the frame is not JSON and its text is quoted.
-    ["stream text", TRADE, (j) => parseStreamMessage(JSON.stringify(j).slice(0, -1))],
+    ["stream text", TRADE_UPDATE, (j) => parseStreamMessage(JSON.stringify(j).slice(0, -1))],
   ];
   let refused = 0;
   for (let i = 0; i < ITERATIONS; i++) {
@@ -590,7 +572,7 @@ Deno.test(`aster fuzz: every client call answered with a mutated body and any st
 Deno.test("aster parse: names of object members are not statuses, and a code beyond a safe integer is no code", () => {
   for (const name of ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"]) {
     assert.throws(() => parseOrder({ ...ORDER, status: name }, "order"), VenueDataError, name);
-    const frame = JSON.stringify({ ...TRADE, o: { ...TRADE.o, X: name } });
+    const frame = JSON.stringify({ ...TRADE_UPDATE, o: { ...TRADE_UPDATE.o, X: name } });
     assert.throws(() => parseStreamMessage(frame), VenueDataError, name);
   }
   assert.deepEqual(parseApiError(JSON.stringify({ code: `-${"9".repeat(400)}`, msg: "m" })), {

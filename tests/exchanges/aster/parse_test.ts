@@ -19,6 +19,7 @@ import {
   parseStreamMessage,
   perpSymbol,
 } from "../../../exchanges/aster/parse.ts";
+import { restOrder, TRADE_UPDATE } from "./samples.ts";
 
 function dataError(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -62,56 +63,16 @@ function info(
   };
 }
 
-const ORDER = {
+const ORDER = restOrder({
   orderId: 22542179,
   clientOrderId: "4242",
-  symbol: "SOLUSDT",
-  status: "NEW",
-  price: "150.05",
   avgPrice: "0.00000",
   origQty: "0.40",
-  executedQty: "0",
-  cumQuote: "0",
-  timeInForce: "GTX",
-  type: "LIMIT",
-  reduceOnly: false,
-  side: "BUY",
   updateTime: 1700000000000,
-};
+});
 
 function update(o: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return JSON.stringify({
-    e: "ORDER_TRADE_UPDATE",
-    E: 1700000000001,
-    T: 1700000000000,
-    o: {
-      s: "SOLUSDT",
-      c: "77",
-      S: "SELL",
-      o: "LIMIT",
-      f: "GTX",
-      q: "2",
-      p: "151.5",
-      ap: "151.5",
-      sp: "0",
-      x: "TRADE",
-      X: "PARTIALLY_FILLED",
-      i: 9001,
-      l: "0.5",
-      z: "0.5",
-      L: "151.5",
-      n: "0.0303",
-      N: "USDT",
-      T: 1700000000000,
-      t: 5,
-      m: true,
-      R: false,
-      ps: "BOTH",
-      rp: "0",
-      ...o,
-    },
-    ...extra,
-  });
+  return JSON.stringify({ ...TRADE_UPDATE, o: { ...TRADE_UPDATE.o, ...o }, ...extra });
 }
 
 Deno.test("aster parse: perpetual symbol", () => {

@@ -11,6 +11,7 @@ import { VenueRejectedError } from "../../../exchanges/venue.ts";
 import {
   AsterMarketStream,
   AsterUserStream,
+  type AsterUserStreamOptions,
   bookTickerUrl,
   KEEPALIVE_MS,
   type ListenKeyApi,
@@ -80,6 +81,18 @@ function orderEvent(symbol: string, id: number, extra: Record<string, unknown> =
   });
 }
 
+/** A SOLUSDT user stream on a test server, with a listen-key API (see {@link keyApi}), on a hand-advanced clock. */
+async function userStream(
+  hooks: Pick<AsterUserStreamOptions, "onOrder" | "onReconnect" | "onBadData">,
+  refuseKeepAlive?: () => boolean,
+) {
+  const srv = await wsServer();
+  const clock = new ManualClock(1_700_000_000_000);
+  const keys = keyApi(clock, refuseKeepAlive);
+  const stream = new AsterUserStream({ wsBase: srv.url, symbol: "SOLUSDT", api: keys.api, clock, ...hooks });
+  return { srv, clock, keys, stream };
+}
+
 Deno.test("aster streams: URLs are /ws/<symbol>@bookTicker and /ws/<listenKey>", () => {
   assert.equal(
     bookTickerUrl("wss://fstream.asterdex.com/", "SOLUSDT"),
@@ -89,16 +102,9 @@ Deno.test("aster streams: URLs are /ws/<symbol>@bookTicker and /ws/<listenKey>",
 });
 
 Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with it, and a resync", async () => {
-  const srv = await wsServer();
-  const clock = new ManualClock(1_700_000_000_000);
-  const keys = keyApi(clock);
   const orders: AsterOrderUpdate[] = [];
   let resyncs = 0;
-  const stream = new AsterUserStream({
-    wsBase: srv.url,
-    symbol: "SOLUSDT",
-    api: keys.api,
-    clock,
+  const { srv, clock, keys, stream } = await userStream({
     onOrder: (u) => orders.push(u),
     onReconnect: () => void resyncs++,
   });
@@ -128,15 +134,8 @@ Deno.test("aster user stream: listenKeyExpired → a new key, a reconnect with i
 });
 
 Deno.test("aster user stream: a plain close from the server is followed by a reconnect and a resync", async () => {
-  const srv = await wsServer();
-  const clock = new ManualClock(1_700_000_000_000);
-  const keys = keyApi(clock);
   let resyncs = 0;
-  const stream = new AsterUserStream({
-    wsBase: srv.url,
-    symbol: "SOLUSDT",
-    api: keys.api,
-    clock,
+  const { srv, clock, keys, stream } = await userStream({
     onOrder: () => {},
     onReconnect: () => void resyncs++,
   });
@@ -159,21 +158,12 @@ Deno.test("aster user stream: a plain close from the server is followed by a rec
 });
 
 Deno.test("aster user stream: a key refused at reconnect is replaced", async () => {
-  const srv = await wsServer();
-  const clock = new ManualClock(1_700_000_000_000);
   let refuse = false;
   // The venue forgets the key once; the new key it then hands out is valid.
-  const keys = keyApi(clock, () => {
+  const { srv, clock, keys, stream } = await userStream({ onOrder: () => {} }, () => {
     const now = refuse;
     refuse = false;
     return now;
-  });
-  const stream = new AsterUserStream({
-    wsBase: srv.url,
-    symbol: "SOLUSDT",
-    api: keys.api,
-    clock,
-    onOrder: () => {},
   });
   try {
     await stream.start();
@@ -190,16 +180,7 @@ Deno.test("aster user stream: a key refused at reconnect is replaced", async () 
 });
 
 Deno.test("aster user stream: keepalive every 30 minutes, exactly (hand-advanced clock)", async () => {
-  const srv = await wsServer();
-  const clock = new ManualClock(1_700_000_000_000);
-  const keys = keyApi(clock);
-  const stream = new AsterUserStream({
-    wsBase: srv.url,
-    symbol: "SOLUSDT",
-    api: keys.api,
-    clock,
-    onOrder: () => {},
-  });
+  const { srv, clock, keys, stream } = await userStream({ onOrder: () => {} });
   try {
     await stream.start();
     await until(() => srv.open().length === 1, "the connection");
@@ -243,16 +224,9 @@ Deno.test("aster user stream: keepalives on a VirtualClock come every 30 minutes
 });
 
 Deno.test("aster user stream: other symbols are ignored; a malformed order event is reported", async () => {
-  const srv = await wsServer();
-  const clock = new ManualClock(1_700_000_000_000);
-  const keys = keyApi(clock);
   const orders: string[] = [];
   let bad = 0;
-  const stream = new AsterUserStream({
-    wsBase: srv.url,
-    symbol: "SOLUSDT",
-    api: keys.api,
-    clock,
+  const { srv, stream } = await userStream({
     onOrder: (u) => orders.push(u.orderId),
     onBadData: () => void bad++,
   });

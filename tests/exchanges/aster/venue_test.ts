@@ -17,6 +17,7 @@ import {
 } from "../../../exchanges/aster/venue.ts";
 import { asterDigest, AsterHmacSigner } from "../../../exchanges/aster/signer.ts";
 import { recoverDigestSigner } from "../../../exchanges/evm/eip712.ts";
+import { restOrder } from "./samples.ts";
 import { eventually, type WsConn, wsServer } from "./ws_server.ts";
 
 const V1 = {
@@ -119,24 +120,9 @@ const EXCHANGE_INFO = {
   }],
 };
 
+/** The venue's resting buy of 0.4 at 149.95, as REST returns it, with `patch` applied. */
 function order(patch: Record<string, unknown>): Record<string, unknown> {
-  return {
-    orderId: 600,
-    clientOrderId: "1",
-    symbol: "SOLUSDT",
-    status: "NEW",
-    price: "149.95",
-    avgPrice: "0",
-    origQty: "0.4",
-    executedQty: "0",
-    cumQuote: "0",
-    timeInForce: "GTX",
-    type: "LIMIT",
-    reduceOnly: false,
-    side: "BUY",
-    updateTime: 1,
-    ...patch,
-  };
+  return restOrder({ orderId: 600, clientOrderId: "1", price: "149.95", ...patch });
 }
 
 function respond(body: unknown, status = 200): Response {
