@@ -9,7 +9,7 @@ import type { Clock } from "../../bot/clock.ts";
 import { parseRunOptions, RUN_DEFAULTS } from "../../bot/config.ts";
 import type { BotLog, Level } from "../../bot/trade_log.ts";
 import { TradingBot } from "../../bot/trading_bot.ts";
-import type { Decimal } from "../../exchanges/decimal.ts";
+import { Decimal } from "../../exchanges/decimal.ts";
 import type { OrderEvent, Venue } from "../../exchanges/venue.ts";
 import { Notifier } from "../../notify/notifier.ts";
 import type { FaultPlan } from "../fakes/faults.ts";
@@ -30,6 +30,20 @@ export async function until(what: string, probe: () => boolean, timeoutMs = 8000
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Places a resting post-only buy of 0.4 at 149.50; its venue id. */
+export async function placeRestingBuy(venue: Venue, clientId: string): Promise<string> {
+  const placed = await venue.placeLimit({
+    side: "buy",
+    price: new Decimal("149.50"),
+    quantity: new Decimal("0.4"),
+    postOnly: true,
+    reduceOnly: false,
+    clientId,
+  });
+  assert.equal(placed.kind, "accepted");
+  return placed.kind === "accepted" ? placed.order.orderId : "";
 }
 
 /** Collects activity lines. */

@@ -19,6 +19,7 @@ import {
   assertBotWaitsForGoodBook,
   assertOrderUpdateStorm,
   assertValidEvents,
+  placeRestingBuy,
   until,
 } from "../bad_data.ts";
 
@@ -62,20 +63,6 @@ async function start(options: { bboFromRest?: boolean } = {}) {
     log: (level, text) => venueLog.push(`${level}: ${text}`),
   });
   return { clock, fake, venue, venueLog };
-}
-
-/** A resting buy of 0.4 at 149.50; its venue id. */
-async function restingBuy(venue: AsterVenue, clientId: string): Promise<string> {
-  const placed = await venue.placeLimit({
-    side: "buy",
-    price: new Decimal("149.50"),
-    quantity: new Decimal("0.4"),
-    postOnly: true,
-    reduceOnly: false,
-    clientId,
-  });
-  assert.equal(placed.kind, "accepted");
-  return placed.kind === "accepted" ? placed.order.orderId : "";
 }
 
 /** An `ORDER_TRADE_UPDATE` of the resting buy, as the venue sends it. */
@@ -192,7 +179,7 @@ Deno.test("aster: malformed order updates never reach a listener; the resync rep
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
-    const id = await restingBuy(venue, "c-501");
+    const id = await placeRestingBuy(venue, "c-501");
     // The fill happens, but its event is lost: only a resync can tell.
     fake.faults.events.drop((e) => String(e.o.i) === id && e.o.X === "FILLED");
     fake.forceFill(id);
@@ -265,7 +252,7 @@ Deno.test("aster: a storm of mutated order updates: every event delivered is val
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
-    const id = await restingBuy(venue, "c-502");
+    const id = await placeRestingBuy(venue, "c-502");
     await assertOrderUpdateStorm({
       fake,
       venueLog,

@@ -17,26 +17,7 @@ import { createAsterVenue } from "../../../exchanges/aster/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import { ASTER_TEST_V3, AsterFake } from "../../fakes/aster.ts";
 import { findLeaks, TEST_SECRETS } from "../../fakes/secrets.ts";
-
-/** Collects every message of an error and its causes. */
-function messages(e: unknown): string[] {
-  const out: string[] = [];
-  for (let x = e, depth = 0; x instanceof Error && depth < 6; x = x.cause, depth++) {
-    out.push(`${x.name}: ${x.message}`);
-  }
-  if (out.length === 0) out.push(String(e));
-  return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<string[]> {
-  let value: unknown;
-  try {
-    value = await p;
-  } catch (e) {
-    return messages(e);
-  }
-  assert.fail(`the call should have failed; it resolved ${String(value)}`);
-}
+import { failureMessages } from "../error_messages.ts";
 
 async function until(what: string, probe: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -145,58 +126,58 @@ for (const mode of ["v1", "v3"] as const) {
 
       // Error bodies of every status.
       status("GET", "positionRisk", 400, JSON.stringify({ code: -1102, msg: `bad key ${echo}` }));
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       status("GET", "positionRisk", 401, `unauthorised: ${echo}`);
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       status("GET", "positionRisk", 429, JSON.stringify({ code: -1003, msg: `slow down ${echo}` }), 1, "60");
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       // Three attempts, each answered 503 with the key.
       status("GET", "openOrders", 503, `upstream said ${echo}`, 3);
-      errors.push(...await failure(venue.openOrders()));
+      errors.push(...await failureMessages(venue.openOrders()));
       // A clock-skew refusal from the venue itself (its clock jumped after the adapter measured it).
       venueClock.skewMs = 120_000;
-      const skew = await failure(venue.position());
+      const skew = await failureMessages(venue.position());
       venueClock.skewMs = 0;
       assert.match(skew[0]!, /^AuthenticationError: .*code -1021/, skew.join("\n"));
       errors.push(...skew);
       // A clock-skew refusal that echoes the secrets, and one whose long body (no msg) is quoted in place of a message.
       status("GET", "positionRisk", 400, JSON.stringify({ code: -1021, msg: `outside recvWindow ${echo}` }));
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       const padded = JSON.stringify({ code: -1022, pad: "w ".repeat(80), echo });
       status("GET", "positionRisk", 400, padded);
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       status("GET", "positionRisk", 400, JSON.stringify({ code: -1100, pad: "w ".repeat(80), echo }));
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       // A placement refused with the key in the message, and a nonce refusal (retried) with it.
       status("POST", "order", 400, JSON.stringify({ code: -2010, msg: `signature by ${echo}` }));
-      errors.push(...await failure(place()));
+      errors.push(...await failureMessages(place()));
       status("POST", "order", 400, JSON.stringify({ code: -4225, msg: `Nonce Expired ${echo}` }), 3);
-      errors.push(...await failure(place()));
+      errors.push(...await failureMessages(place()));
 
       // Not JSON, with the key right where the quote of the body is cut.
       status("GET", "ticker/bookTicker", 200, `${"<html> ".repeat(41)}${echo}`);
-      errors.push(...await failure(venue.client.bookTicker()));
+      errors.push(...await failureMessages(venue.client.bookTicker()));
       // Valid JSON whose fields carry the key: a parser quotes the value it refuses.
       status("GET", "positionRisk", 200, JSON.stringify([{ symbol: "SOLUSDT", positionAmt: key }]));
-      errors.push(...await failure(venue.position()));
+      errors.push(...await failureMessages(venue.position()));
       const badStatus = { ...order, status: `NEW ${"w ".repeat(30)}${key}` };
       status("GET", "openOrders", 200, JSON.stringify([badStatus]));
-      errors.push(...await failure(venue.openOrders()));
+      errors.push(...await failureMessages(venue.openOrders()));
       status("GET", "order", 200, JSON.stringify({ ...order, symbol: `${"w ".repeat(40)}${own}` }), 3);
-      errors.push(...await failure(venue.order("7")));
+      errors.push(...await failureMessages(venue.order("7")));
       const info = await (await fetch(`${fake.baseUrl}/fapi/v1/exchangeInfo`)).json() as {
         symbols: Record<string, unknown>[];
       };
       for (const s of info.symbols) s.status = `HALT ${own}`;
       status("GET", "exchangeInfo", 200, JSON.stringify(info));
-      errors.push(...await failure(venue.client.market("SOL")));
+      errors.push(...await failureMessages(venue.client.market("SOL")));
       status("POST", "listenKey", 200, JSON.stringify({ listenKey: `k ${own}` }));
-      errors.push(...await failure(venue.client.createListenKey()));
+      errors.push(...await failureMessages(venue.client.createListenKey()));
 
       // An IP ban whose body carries the key; the requests after it are refused without being sent.
       status("GET", "positionRisk", 418, JSON.stringify({ code: -1003, msg: `banned ${echo}` }), 1, "30");
-      errors.push(...await failure(venue.position()));
-      errors.push(...await failure(venue.openOrders()));
+      errors.push(...await failureMessages(venue.position()));
+      errors.push(...await failureMessages(venue.openOrders()));
 
       // Stream frames: garbage cut at the key, an order update and a quote with the key in their fields.
       const before = lines.length;

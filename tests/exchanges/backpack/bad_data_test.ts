@@ -14,6 +14,7 @@ import {
   assertBadBooksRefused,
   assertBotWaitsForGoodBook,
   assertOrderUpdateStorm,
+  placeRestingBuy,
   until,
 } from "../bad_data.ts";
 
@@ -92,16 +93,7 @@ Deno.test("backpack: malformed order updates never reach a listener; the resync 
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
-    const placed = await venue.placeLimit({
-      side: "buy",
-      price: new Decimal("149.50"),
-      quantity: new Decimal("0.4"),
-      postOnly: true,
-      reduceOnly: false,
-      clientId: "501",
-    });
-    assert.equal(placed.kind, "accepted");
-    const id = placed.kind === "accepted" ? placed.order.orderId : "";
+    const id = await placeRestingBuy(venue, "501");
     // The fill happens, but its event is lost: only a resync can tell.
     fake.faults.events.drop((e) => e.i === id && e.X === "Filled");
     fake.forceFill(id);
@@ -182,16 +174,7 @@ Deno.test("backpack: a storm of mutated order updates: every event delivered is 
   try {
     await venue.connect();
     venue.onOrderEvent((e) => events.push(e));
-    const placed = await venue.placeLimit({
-      side: "buy",
-      price: new Decimal("149.50"),
-      quantity: new Decimal("0.4"),
-      postOnly: true,
-      reduceOnly: false,
-      clientId: "502",
-    });
-    assert.equal(placed.kind, "accepted");
-    const id = placed.kind === "accepted" ? placed.order.orderId : "";
+    const id = await placeRestingBuy(venue, "502");
     const stream = `account.orderUpdate.${fake.symbol}`;
     const fill = {
       e: "orderFill",

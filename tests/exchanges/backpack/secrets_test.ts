@@ -11,6 +11,7 @@ import { createBackpackVenue } from "../../../exchanges/backpack/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import { BACKPACK_TEST_KEY, BackpackFake } from "../../fakes/backpack.ts";
 import { findLeaks, TEST_SECRETS } from "../../fakes/secrets.ts";
+import { failureMessages } from "../error_messages.ts";
 
 /** The secrets of this run: the key the fake verifies signatures with, and every other kind. */
 const SECRETS: Record<string, string> = { ...TEST_SECRETS, BACKPACK_SECRET_KEY: BACKPACK_TEST_KEY.secretB64 };
@@ -24,25 +25,6 @@ const ECHO = [
   TEST_SECRETS.ASTER_SIGNER_PRIVATE_KEY,
   TEST_SECRETS.TELEGRAM_BOT_TOKEN,
 ].join(" ");
-
-/** Collects every message of an error and its causes. */
-function messages(e: unknown): string[] {
-  const out: string[] = [];
-  for (let x = e, depth = 0; x instanceof Error && depth < 6; x = x.cause, depth++) {
-    out.push(`${x.name}: ${x.message}`);
-  }
-  if (out.length === 0) out.push(String(e));
-  return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<string[]> {
-  try {
-    await p;
-  } catch (e) {
-    return messages(e);
-  }
-  assert.fail("the call should have failed");
-}
 
 Deno.test("backpack: secrets echoed by the venue reach no error message, log line or console line", async () => {
   const dir = await Deno.makeTempDir({ prefix: "perpbot_bp_secrets_" });
@@ -83,18 +65,18 @@ Deno.test("backpack: secrets echoed by the venue reach no error message, log lin
       400,
       JSON.stringify({ code: "INVALID_CLIENT_REQUEST", message: `bad key ${ECHO}` }),
     );
-    errors.push(...await failure(venue.position()));
+    errors.push(...await failureMessages(venue.position()));
     status("/api/v1/position", 401, `unauthorised: ${ECHO}`);
-    errors.push(...await failure(venue.position()));
+    errors.push(...await failureMessages(venue.position()));
     // Three attempts, each answered 503 with the key.
     status("/api/v1/orders", 503, `upstream said ${ECHO}`, "GET", 3);
-    errors.push(...await failure(venue.openOrders()));
+    errors.push(...await failureMessages(venue.openOrders()));
     // Not JSON, with the key right where the quote of the body is cut.
     status("/api/v1/depth", 200, `${"<html> ".repeat(41)}${ECHO}`);
-    errors.push(...await failure(venue.client.depth()));
+    errors.push(...await failureMessages(venue.client.depth()));
     // Valid JSON whose fields carry the key: the parser quotes the value it refuses.
     status("/api/v1/position", 200, JSON.stringify([{ symbol: "SOL_USDC_PERP", netQuantity: KEY }]));
-    errors.push(...await failure(venue.position()));
+    errors.push(...await failureMessages(venue.position()));
     const badOrder = {
       id: "1",
       side: "Bid",
@@ -104,7 +86,7 @@ Deno.test("backpack: secrets echoed by the venue reach no error message, log lin
       price: "1",
     };
     status("/api/v1/orders", 200, JSON.stringify([badOrder]));
-    errors.push(...await failure(venue.openOrders()));
+    errors.push(...await failureMessages(venue.openOrders()));
     status(
       "/api/v1/order",
       400,
@@ -112,7 +94,7 @@ Deno.test("backpack: secrets echoed by the venue reach no error message, log lin
       "POST",
     );
     errors.push(
-      ...await failure(venue.placeLimit({
+      ...await failureMessages(venue.placeLimit({
         side: "buy",
         price: new Decimal("100"),
         quantity: new Decimal("1"),
