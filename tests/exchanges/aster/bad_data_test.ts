@@ -11,35 +11,18 @@ import { AsterHmacSigner } from "../../../exchanges/aster/signer.ts";
 import { AsterVenue } from "../../../exchanges/aster/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import type { OrderEvent } from "../../../exchanges/venue.ts";
-import { AsterFake } from "../../fakes/aster.ts";
+import { AsterFake, type AsterOrderEvent } from "../../fakes/aster.ts";
 import type { SocketSession } from "../../fakes/loopback.ts";
 import { describeInput } from "../../fuzz/mutate.ts";
-import {
-  assertBadBooksRefused,
-  assertBotWaitsForGoodBook,
-  assertOrderUpdateStorm,
-  assertValidEvents,
-  placeRestingBuy,
-  until,
-} from "../bad_data.ts";
+import { assertValidEvents, type BadDataSetup, badDataTests, placeRestingBuy, until } from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 const SYMBOL = "SOLUSDT";
 
-/** Book ticker answers that must each be refused. */
-const BAD_BOOKS: Record<string, unknown>[] = [
-  { symbol: SYMBOL, bidPrice: "150.20", bidQty: "1", askPrice: "150.10", askQty: "1" },
-  { symbol: SYMBOL, bidPrice: "NaN", bidQty: "1", askPrice: "150.10", askQty: "1" },
-  { symbol: SYMBOL, bidPrice: "-150.00", bidQty: "1", askPrice: "150.10", askQty: "1" },
-  { symbol: SYMBOL, bidPrice: "150.00", bidQty: "1", askPrice: "1e400", askQty: "1" },
-  { symbol: SYMBOL, bidPrice: "150.00", bidQty: "1" },
-  { symbol: "BTCUSDT", bidPrice: "150.00", bidQty: "1", askPrice: "150.10", askQty: "1" },
-];
-
 const isUserSession = (s: SocketSession) => s.state.has("listenKey");
 const isTickerSession = (s: SocketSession) => !s.state.has("listenKey");
 
-async function start(options: { bboFromRest?: boolean } = {}) {
+async function start(options: { bboFromRest?: boolean } = {}): Promise<BadDataSetup<AsterFake>> {
   const clock = new RealClock();
   const fake = await AsterFake.start({
     ticker: "SOL",
@@ -99,47 +82,45 @@ function tradeUpdate(id: string, o: Record<string, unknown> = {}): Record<string
   };
 }
 
-Deno.test("aster: the bot places nothing on a malformed book and trades once the book is good", async () => {
-  const { clock, fake, venue } = await start({ bboFromRest: true });
-  try {
-    await venue.connect();
-    await assertBotWaitsForGoodBook({
-      fake,
-      venue,
-      clock,
-      exchange: "aster",
-      label: "[ASTER_SOL]",
-      bookPath: "/fapi/v1/ticker/bookTicker",
-      orderPath: "/fapi/v1/order",
-      badBooks: [BAD_BOOKS[0], BAD_BOOKS[1]],
-      tickSize: MARKET.tickSize,
-      placedBuy: (body) => {
-        const order = new URLSearchParams(body);
-        assert.equal(order.get("side"), "BUY");
-        assert.equal(order.get("timeInForce"), "GTX");
-        return new Decimal(order.get("price")!);
-      },
-    });
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
-});
-
-Deno.test("aster: every malformed book answer is a VenueDataError, and the next good one is read", async () => {
-  const { fake, venue } = await start({ bboFromRest: true });
-  try {
-    await venue.connect();
-    await assertBadBooksRefused(fake, venue, "/fapi/v1/ticker/bookTicker", [
-      ...BAD_BOOKS.map((book) => JSON.stringify(book)),
-      "<html>",
-      "[]",
-      "null",
-    ]);
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
+badDataTests<AsterOrderEvent, AsterFake>({
+  name: "aster",
+  label: "[ASTER_SOL]",
+  start,
+  bookPath: "/fapi/v1/ticker/bookTicker",
+  orderPath: "/fapi/v1/order",
+  openOrdersPath: "/fapi/v1/openOrders",
+  tickSize: MARKET.tickSize,
+  badBooks: [
+    JSON.stringify({ symbol: SYMBOL, bidPrice: "150.20", bidQty: "1", askPrice: "150.10", askQty: "1" }),
+    JSON.stringify({ symbol: SYMBOL, bidPrice: "NaN", bidQty: "1", askPrice: "150.10", askQty: "1" }),
+    JSON.stringify({ symbol: SYMBOL, bidPrice: "-150.00", bidQty: "1", askPrice: "150.10", askQty: "1" }),
+    JSON.stringify({ symbol: SYMBOL, bidPrice: "150.00", bidQty: "1", askPrice: "1e400", askQty: "1" }),
+    JSON.stringify({ symbol: SYMBOL, bidPrice: "150.00", bidQty: "1" }),
+    JSON.stringify({ symbol: "BTCUSDT", bidPrice: "150.00", bidQty: "1", askPrice: "150.10", askQty: "1" }),
+    "<html>",
+    "[]",
+    "null",
+  ],
+  placedBuy: (body) => {
+    const order = new URLSearchParams(body);
+    assert.equal(order.get("side"), "BUY");
+    assert.equal(order.get("timeInForce"), "GTX");
+    return new Decimal(order.get("price")!);
+  },
+  clientId: "c-502",
+  storm: (fake, orderId) => ({
+    updates: [
+      tradeUpdate(orderId, { X: "PARTIALLY_FILLED", z: "0.1", l: "0.1", n: "0.003" }),
+      tradeUpdate(orderId, { X: "FILLED", z: "0.4", l: "0.3", n: "0.009" }),
+    ],
+    frame: (update) => update,
+    send: (frame) => fake.server.broadcast(frame, isUserSession),
+    sentinel: {
+      frame: tradeUpdate("999999999", { X: "NEW", x: "NEW", z: "0", l: "0", ap: "0", n: "0", c: undefined }),
+      orderId: "999999999",
+    },
+  }),
+  quantity: "positive",
 });
 
 Deno.test("aster: a malformed quote on the market stream is never served as the best bid/ask", async () => {
@@ -240,45 +221,6 @@ Deno.test("aster: malformed order updates never reach a listener; the resync rep
     const filled = events.find((e) => e.orderId === id && e.status === "FILLED")!;
     assert.equal(filled.filled.toFixed(), "0.4");
     assertValidEvents(events, (e) => describeInput(e), "positive");
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
-});
-
-Deno.test("aster: a storm of mutated order updates: every event delivered is valid, filled never decreases", async () => {
-  const { fake, venue, venueLog } = await start();
-  const events: OrderEvent[] = [];
-  try {
-    await venue.connect();
-    venue.onOrderEvent((e) => events.push(e));
-    const id = await placeRestingBuy(venue, "c-502");
-    await assertOrderUpdateStorm({
-      fake,
-      venueLog,
-      events,
-      orderId: id,
-      updates: [
-        tradeUpdate(id, { X: "PARTIALLY_FILLED", z: "0.1", l: "0.1", n: "0.003" }),
-        tradeUpdate(id, { X: "FILLED", z: "0.4", l: "0.3", n: "0.009" }),
-      ],
-      frame: (update) => update,
-      send: (frame) => fake.server.broadcast(frame, isUserSession),
-      sentinel: {
-        frame: tradeUpdate("999999999", {
-          X: "NEW",
-          x: "NEW",
-          z: "0",
-          l: "0",
-          ap: "0",
-          n: "0",
-          c: undefined,
-        }),
-        orderId: "999999999",
-      },
-      openOrdersPath: "/fapi/v1/openOrders",
-      quantity: "positive",
-    });
   } finally {
     await venue.close();
     await fake.close();

@@ -9,26 +9,12 @@ import { BackpackSigner } from "../../../exchanges/backpack/signer.ts";
 import { BackpackVenue } from "../../../exchanges/backpack/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
 import type { OrderEvent } from "../../../exchanges/venue.ts";
-import { BackpackFake } from "../../fakes/backpack.ts";
-import {
-  assertBadBooksRefused,
-  assertBotWaitsForGoodBook,
-  assertOrderUpdateStorm,
-  placeRestingBuy,
-  until,
-} from "../bad_data.ts";
+import { BackpackFake, type BackpackOrderEvent } from "../../fakes/backpack.ts";
+import { type BadDataSetup, badDataTests, placeRestingBuy, until } from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 
-/** Book answers that must each be refused. */
-const BAD_BOOKS = [
-  { bids: [["150.20", "1"]], asks: [["150.10", "1"]] },
-  { bids: [["NaN", "1"]], asks: [["150.10", "1"]] },
-  { bids: [["150.00", "-3"]], asks: [["150.10", "1"]] },
-  { bids: [["150.00", "1"]] },
-];
-
-async function start(options: { bboFromRest?: boolean } = {}) {
+async function start(options: { bboFromRest?: boolean } = {}): Promise<BadDataSetup<BackpackFake>> {
   const clock = new RealClock();
   const fake = await BackpackFake.start({ ticker: "SOL", ...MARKET, clock, bid: "150.00", ask: "150.10" });
   const venueLog: string[] = [];
@@ -47,44 +33,64 @@ async function start(options: { bboFromRest?: boolean } = {}) {
   return { clock, fake, venue, venueLog };
 }
 
-Deno.test("backpack: the bot places nothing on a malformed book and trades once the book is good", async () => {
-  const { clock, fake, venue } = await start({ bboFromRest: true });
-  try {
-    await venue.connect();
-    await assertBotWaitsForGoodBook({
-      fake,
-      venue,
-      clock,
-      exchange: "backpack",
-      label: "[BACKPACK_SOL]",
-      bookPath: "/api/v1/depth",
-      orderPath: "/api/v1/order",
-      badBooks: [BAD_BOOKS[0], BAD_BOOKS[1]],
-      tickSize: MARKET.tickSize,
-      placedBuy: (body) => {
-        const order = JSON.parse(body) as { price: string; side: string };
-        assert.equal(order.side, "Bid");
-        return new Decimal(order.price);
-      },
-    });
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
-});
+/** The `orderFill` that fills the resting buy `id` whole, as the venue streams it, with `patch` applied. */
+function orderFill(symbol: string, id: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    e: "orderFill",
+    E: 1,
+    s: symbol,
+    S: "Bid",
+    q: "0.4",
+    p: "149.5",
+    X: "Filled",
+    i: id,
+    z: "0.4",
+    Z: "59.8",
+    T: 1,
+    ...patch,
+  };
+}
 
-Deno.test("backpack: every malformed book answer is a VenueDataError, and the next good one is read", async () => {
-  const { fake, venue } = await start({ bboFromRest: true });
-  try {
-    await venue.connect();
-    await assertBadBooksRefused(fake, venue, "/api/v1/depth", [
-      ...BAD_BOOKS.map((book) => JSON.stringify(book)),
-      "<html>",
-    ]);
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
+badDataTests<BackpackOrderEvent, BackpackFake>({
+  name: "backpack",
+  label: "[BACKPACK_SOL]",
+  start,
+  bookPath: "/api/v1/depth",
+  orderPath: "/api/v1/order",
+  openOrdersPath: "/api/v1/orders",
+  tickSize: MARKET.tickSize,
+  badBooks: [
+    JSON.stringify({ bids: [["150.20", "1"]], asks: [["150.10", "1"]] }),
+    JSON.stringify({ bids: [["NaN", "1"]], asks: [["150.10", "1"]] }),
+    JSON.stringify({ bids: [["150.00", "-3"]], asks: [["150.10", "1"]] }),
+    JSON.stringify({ bids: [["150.00", "1"]] }),
+    "<html>",
+  ],
+  placedBuy: (body) => {
+    const order = JSON.parse(body) as { price: string; side: string };
+    assert.equal(order.side, "Bid");
+    return new Decimal(order.price);
+  },
+  clientId: "502",
+  storm: (fake, orderId) => {
+    const stream = `account.orderUpdate.${fake.symbol}`;
+    return {
+      updates: [
+        orderFill(fake.symbol, orderId, { X: "PartiallyFilled", z: "0.1", Z: "14.95" }),
+        orderFill(fake.symbol, orderId),
+      ],
+      frame: (data) => ({ stream, data }),
+      send: (frame) => fake.server.broadcast(frame),
+      sentinel: {
+        frame: {
+          stream,
+          data: orderFill(fake.symbol, "sentinel-1", { c: undefined, X: "New", z: "0", Z: "0" }),
+        },
+        orderId: "sentinel-1",
+      },
+    };
+  },
+  quantity: "nonNegative",
 });
 
 Deno.test("backpack: malformed order updates never reach a listener; the resync reports the missed fill", async () => {
@@ -111,19 +117,7 @@ Deno.test("backpack: malformed order updates never reach a listener; the resync 
       }]),
     });
     const stream = `account.orderUpdate.${fake.symbol}`;
-    const good = {
-      e: "orderFill",
-      E: 1,
-      s: fake.symbol,
-      S: "Bid",
-      q: "0.4",
-      p: "149.5",
-      X: "Filled",
-      i: id,
-      z: "0.4",
-      Z: "59.8",
-      T: 1,
-    };
+    const good = orderFill(fake.symbol, id);
     const frames = [
       { stream, data: { ...good, z: "0.8" } },
       { stream, data: { ...good, z: "NaN" } },
@@ -162,48 +156,6 @@ Deno.test("backpack: malformed order updates never reach a listener; the resync 
         JSON.stringify(e),
       );
     }
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
-});
-
-Deno.test("backpack: a storm of mutated order updates: every event delivered is valid, filled never decreases", async () => {
-  const { fake, venue, venueLog } = await start();
-  const events: OrderEvent[] = [];
-  try {
-    await venue.connect();
-    venue.onOrderEvent((e) => events.push(e));
-    const id = await placeRestingBuy(venue, "502");
-    const stream = `account.orderUpdate.${fake.symbol}`;
-    const fill = {
-      e: "orderFill",
-      E: 1,
-      s: fake.symbol,
-      S: "Bid",
-      q: "0.4",
-      p: "149.5",
-      X: "PartiallyFilled",
-      i: id,
-      z: "0.1",
-      Z: "14.95",
-      T: 1,
-    };
-    await assertOrderUpdateStorm({
-      fake,
-      venueLog,
-      events,
-      orderId: id,
-      updates: [fill, { ...fill, X: "Filled", z: "0.4", Z: "59.8" }],
-      frame: (data) => ({ stream, data }),
-      send: (frame) => fake.server.broadcast(frame),
-      sentinel: {
-        frame: { stream, data: { ...fill, i: "sentinel-1", c: undefined, X: "New", z: "0", Z: "0" } },
-        orderId: "sentinel-1",
-      },
-      openOrdersPath: "/api/v1/orders",
-      quantity: "nonNegative",
-    });
   } finally {
     await venue.close();
     await fake.close();
