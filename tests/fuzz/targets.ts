@@ -6,7 +6,8 @@
  */
 import type { Decimal } from "../../exchanges/decimal.ts";
 import { VenueDataError } from "../../exchanges/venue.ts";
-import { type FuzzTarget, mutateMany, mutateText, type Prng } from "./mutate.ts";
+import assert from "node:assert/strict";
+import { fuzz, type FuzzTarget, mutateMany, mutateText, type Prng } from "./mutate.ts";
 
 /** True for the venue's data error, the one error a parser documents. */
 export const isDataError = (e: unknown): boolean => e instanceof VenueDataError;
@@ -104,4 +105,23 @@ export function restTarget<T>(
       check,
     },
   ];
+}
+
+/**
+ * Registers one test per target: `iterations` mutated inputs from `seed`, each refused with the documented
+ * error or parsed into a valid value; the run must both refuse and accept, so the check is not vacuous.
+ */
+export function fuzzTargetTests(
+  venue: string,
+  targets: readonly FuzzTarget<unknown>[],
+  seed: number,
+  iterations: number,
+): void {
+  for (const target of targets) {
+    Deno.test(`${venue} fuzz: ${target.name} refuses bad data or returns valid values (${iterations} inputs)`, () => {
+      const report = fuzz(target, seed, iterations);
+      if (target.neverRefuses !== true) assert.ok(report.refused > 0, `${target.name}: nothing refused`);
+      assert.ok(report.accepted > 0, `${target.name}: nothing accepted`);
+    });
+  }
 }

@@ -33,7 +33,6 @@ import { VenueDataError, VenueError } from "../../../exchanges/venue.ts";
 import {
   clone,
   describeInput,
-  fuzz,
   fuzzIterations,
   fuzzSeed,
   type FuzzTarget,
@@ -43,6 +42,7 @@ import {
 import {
   bboProblems,
   decimalProblems,
+  fuzzTargetTests,
   isDataError,
   mutateObject,
   mutateTextOrValue,
@@ -380,14 +380,7 @@ const TARGETS: FuzzTarget<unknown>[] = [
   },
 ];
 
-for (const target of TARGETS) {
-  Deno.test(`aster fuzz: ${target.name} refuses bad data or returns valid values (${ITERATIONS} inputs)`, () => {
-    const report = fuzz(target, SEED, ITERATIONS);
-    // The mutations reach both outcomes: the check is not vacuous.
-    if (target.neverRefuses !== true) assert.ok(report.refused > 0, `${target.name}: nothing refused`);
-    assert.ok(report.accepted > 0, `${target.name}: nothing accepted`);
-  });
-}
+fuzzTargetTests("aster", TARGETS, SEED, ITERATIONS);
 
 Deno.test(`aster fuzz: the fee accumulator over mutated trade streams stays finite and covers no more than filled (${ITERATIONS} inputs)`, () => {
   const rng = new Prng(SEED);

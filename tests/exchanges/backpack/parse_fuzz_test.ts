@@ -9,7 +9,6 @@
  * Deterministic: a failure prints its seed, iteration and input; `FUZZ_SEED` and `FUZZ_ITERATIONS` replay or
  * extend a run.
  */
-import assert from "node:assert/strict";
 import type { Decimal } from "../../../exchanges/decimal.ts";
 import {
   isDuplicateClientId,
@@ -26,10 +25,11 @@ import {
   parsePosition,
   parseStreamMessage,
 } from "../../../exchanges/backpack/parse.ts";
-import { fuzz, fuzzIterations, fuzzSeed, type FuzzTarget } from "../../fuzz/mutate.ts";
+import { fuzzIterations, fuzzSeed, type FuzzTarget } from "../../fuzz/mutate.ts";
 import {
   bboProblems,
   decimalProblems,
+  fuzzTargetTests,
   isDataError,
   mutateObject,
   mutateTextOrValue,
@@ -337,11 +337,4 @@ const TARGETS: FuzzTarget<unknown>[] = [
   },
 ];
 
-for (const target of TARGETS) {
-  Deno.test(`backpack fuzz: ${target.name} refuses bad data or returns valid values (${ITERATIONS} inputs)`, () => {
-    const report = fuzz(target, SEED, ITERATIONS);
-    // The mutations reach both outcomes: the check is not vacuous.
-    if (target.neverRefuses !== true) assert.ok(report.refused > 0, `${target.name}: nothing refused`);
-    assert.ok(report.accepted > 0, `${target.name}: nothing accepted`);
-  });
-}
+fuzzTargetTests("backpack", TARGETS, SEED, ITERATIONS);
