@@ -1,8 +1,9 @@
 /**
  * The malformed-data suite: one function, {@link badDataTests}, that registers the same cases for any venue
  * adapter running against its loopback fake: the bot places nothing on a bad book and trades once the book is
- * good, each bad book answer is refused, and a seeded storm of mutated order updates delivers only valid
- * events whose `filled` never decreases. Also the pieces a venue's own malformed-data cases use.
+ * good, each bad book answer is refused, malformed order updates never reach a listener and the resync they
+ * cause reports a missed fill once the open orders read back well-formed, and a seeded storm of mutated order
+ * updates delivers only valid events whose `filled` never decreases.
  * @module
  */
 import assert from "node:assert/strict";
@@ -22,6 +23,10 @@ export interface BadDataFake<E> {
   readonly faults: FaultPlan<E>;
   readonly requests: readonly RequestRecord[];
   readonly server: LoopbackServer;
+  /** Fills a resting order whole. */
+  forceFill(orderId: string): void;
+  /** Closes every socket, as a network drop would. */
+  dropSockets(): number;
   close(): Promise<void>;
 }
 
@@ -40,10 +45,22 @@ export interface StormUpdates {
   readonly updates: readonly [unknown, unknown];
   /** The stream frame of an update. */
   readonly frame: (update: unknown) => unknown;
-  /** Sends a frame on the user stream. */
-  readonly send: (frame: string | object) => void;
   /** A valid update of another order, sent last: once delivered, every frame before it was handled. */
   readonly sentinel: { readonly frame: object; readonly orderId: string };
+}
+
+/** A fill of a resting order whose event is lost, then malformed updates and a malformed resync about it. */
+export interface MissedFill {
+  /** Makes the fake drop the event of the order's fill. */
+  readonly dropFill: () => void;
+  /** An open-orders answer listing the order with a quantity of -0.4. */
+  readonly badOpenOrders: string;
+  /** What the venue logs when it refuses that answer. */
+  readonly refusal: RegExp;
+  /** Stream frames of the order, each malformed. */
+  readonly badFrames: readonly object[];
+  /** A stream frame of the order, cut short. */
+  readonly truncated: string;
 }
 
 /** One venue for {@link badDataTests}. */
@@ -65,10 +82,13 @@ export interface BadDataSuite<E, F extends BadDataFake<E>> {
   readonly badBooks: readonly [string, string, ...string[]];
   /** Asserts that a placement body is the venue's post-only buy; its price. */
   readonly placedBuy: (body: string) => Decimal;
-  /** The client id of the resting buy the storm is about. */
-  readonly clientId: string;
+  /** Sends a frame on the user stream. */
+  readonly send: (fake: F, frame: string | object) => void;
+  /** Client ids of the resting buys of the missed fill and of the storm. */
+  readonly clientIds: readonly [string, string];
+  readonly missedFill: (fake: F, orderId: string) => MissedFill;
   readonly storm: (fake: F, orderId: string) => StormUpdates;
-  /** "positive" where the venue never reports an order of quantity 0. */
+  /** "positive" where the venue never reports an order of quantity 0, even from a mutated update. */
   readonly quantity: "positive" | "nonNegative";
 }
 
@@ -82,7 +102,7 @@ export async function until(what: string, probe: () => boolean, timeoutMs = 8000
 }
 
 /** Places a resting post-only buy of 0.4 at 149.50; its venue id. */
-export async function placeRestingBuy(venue: Venue, clientId: string): Promise<string> {
+async function placeRestingBuy(venue: Venue, clientId: string): Promise<string> {
   const placed = await venue.placeLimit({
     side: "buy",
     price: new Decimal("149.50"),
@@ -100,7 +120,7 @@ export async function placeRestingBuy(venue: Venue, clientId: string): Promise<s
  * side and status) and that the `filled` of an order never decreases. `quantity` is "positive" where the venue
  * never reports an order of quantity 0.
  */
-export function assertValidEvents(
+function assertValidEvents(
   events: readonly OrderEvent[],
   what: (e: OrderEvent) => string,
   quantity: "positive" | "nonNegative",
@@ -211,12 +231,56 @@ export function badDataTests<E, F extends BadDataFake<E>>(suite: BadDataSuite<E,
     });
   });
 
+  Deno.test(`${name}: malformed order updates never reach a listener; the resync reports the missed fill`, async () => {
+    await connected(suite, {}, async ({ fake, venue, venueLog }) => {
+      const events: OrderEvent[] = [];
+      venue.onOrderEvent((e) => events.push(e));
+      const id = await placeRestingBuy(venue, suite.clientIds[0]);
+      const missed = suite.missedFill(fake, id);
+      // The fill happens, but its event is lost: only a resync can tell.
+      missed.dropFill();
+      fake.forceFill(id);
+      // The first resync reads malformed open orders, and fails.
+      fake.faults.http({ method: "GET", path: suite.openOrdersPath }, {
+        kind: "status",
+        status: 200,
+        body: missed.badOpenOrders,
+      });
+      const before = events.length;
+      const logged = venueLog.length;
+      for (const frame of missed.badFrames) suite.send(fake, frame);
+      suite.send(fake, missed.truncated);
+      const failedResync = (l: string) => /resync after an invalid order update failed/.test(l);
+      await until(
+        "the refused frames and the failed resync",
+        () =>
+          venueLog.slice(logged).filter((l) => /message ignored/.test(l)).length >=
+            missed.badFrames.length + 1 &&
+          venueLog.some(failedResync),
+      );
+      assert.equal(events.length, before, `no event from bad frames: ${describeInput(events.slice(before))}`);
+      assert.match(venueLog.find(failedResync)!, missed.refusal);
+
+      // Good data again: the next resync (after a reconnect) finds the order gone and reports its fill.
+      fake.dropSockets();
+      await until(
+        "the fill reported by a resync",
+        () => events.some((e) => e.orderId === id && e.status === "FILLED"),
+      );
+      const filled = events.find((e) => e.orderId === id && e.status === "FILLED")!;
+      assert.equal(filled.filled.toFixed(), "0.4");
+      assertValidEvents(events, (e) => describeInput(e), "positive");
+      for (const e of events) assert.ok(e.price.gt(0), describeInput(e));
+    });
+  });
+
   Deno.test(`${name}: a storm of mutated order updates: every event delivered is valid, filled never decreases`, async () => {
     await connected(suite, {}, async ({ fake, venue, venueLog }) => {
       const events: OrderEvent[] = [];
       venue.onOrderEvent((e) => events.push(e));
-      const orderId = await placeRestingBuy(venue, suite.clientId);
+      const orderId = await placeRestingBuy(venue, suite.clientIds[1]);
       const storm = suite.storm(fake, orderId);
+      const send = (frame: string | object) => suite.send(fake, frame);
       const seed = fuzzSeed(7);
       const rng = new Prng(seed);
       const sent: string[] = [];
@@ -225,9 +289,9 @@ export function badDataTests<E, F extends BadDataFake<E>>(suite: BadDataSuite<E,
         const frame = JSON.stringify(storm.frame(update)) ?? "";
         const text = rng.chance(0.2) ? mutateText(frame, rng).text : frame;
         sent.push(text);
-        storm.send(text);
+        send(text);
       }
-      storm.send(storm.sentinel.frame);
+      send(storm.sentinel.frame);
       await until("the sentinel", () => events.some((e) => e.orderId === storm.sentinel.orderId));
       assertValidEvents(events, (e) => `seed ${seed}: ${describeInput(e)}`, suite.quantity);
       assert.ok(venueLog.some((l) => /message ignored/.test(l)), "some frames were refused");

@@ -10,11 +10,9 @@ import { RealClock } from "../../../bot/clock.ts";
 import { AsterHmacSigner } from "../../../exchanges/aster/signer.ts";
 import { AsterVenue } from "../../../exchanges/aster/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
-import type { OrderEvent } from "../../../exchanges/venue.ts";
 import { AsterFake, type AsterOrderEvent } from "../../fakes/aster.ts";
 import type { SocketSession } from "../../fakes/loopback.ts";
-import { describeInput } from "../../fuzz/mutate.ts";
-import { assertValidEvents, type BadDataSetup, badDataTests, placeRestingBuy, until } from "../bad_data.ts";
+import { type BadDataSetup, badDataTests, until } from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 const SYMBOL = "SOLUSDT";
@@ -107,14 +105,46 @@ badDataTests<AsterOrderEvent, AsterFake>({
     assert.equal(order.get("timeInForce"), "GTX");
     return new Decimal(order.get("price")!);
   },
-  clientId: "c-502",
-  storm: (fake, orderId) => ({
+  send: (fake, frame) => fake.server.broadcast(frame, isUserSession),
+  clientIds: ["c-501", "c-502"],
+  missedFill: (fake, id) => ({
+    dropFill: () => fake.faults.events.drop((e) => String(e.o.i) === id && e.o.X === "FILLED"),
+    badOpenOrders: JSON.stringify([{
+      orderId: Number(id),
+      clientOrderId: "c-501",
+      symbol: SYMBOL,
+      status: "NEW",
+      price: "149.50",
+      origQty: "-0.4",
+      executedQty: "0",
+      timeInForce: "GTX",
+      type: "LIMIT",
+      side: "BUY",
+    }]),
+    refusal: /origQty -0\.4 must be > 0/,
+    badFrames: [
+      tradeUpdate(id, { z: "0.8" }),
+      tradeUpdate(id, { z: "NaN" }),
+      tradeUpdate(id, { q: "-0.4", z: "0" }),
+      tradeUpdate(id, { S: "sell" }),
+      tradeUpdate(id, { X: "GONE" }),
+      tradeUpdate(id, { X: "toString" }),
+      tradeUpdate(id, { X: "__proto__" }),
+      tradeUpdate(id, { i: undefined }),
+      tradeUpdate(id, { i: -1 }),
+      tradeUpdate(id, { p: "1e400" }),
+      tradeUpdate(id, { n: "Infinity" }),
+      tradeUpdate(id, { R: "yes" }),
+      { ...tradeUpdate(id), o: null },
+    ],
+    truncated: `{"e":"ORDER_TRADE_UPDATE","o":{"i":${id},`,
+  }),
+  storm: (_fake, orderId) => ({
     updates: [
       tradeUpdate(orderId, { X: "PARTIALLY_FILLED", z: "0.1", l: "0.1", n: "0.003" }),
       tradeUpdate(orderId, { X: "FILLED", z: "0.4", l: "0.3", n: "0.009" }),
     ],
     frame: (update) => update,
-    send: (frame) => fake.server.broadcast(frame, isUserSession),
     sentinel: {
       frame: tradeUpdate("999999999", { X: "NEW", x: "NEW", z: "0", l: "0", ap: "0", n: "0", c: undefined }),
       orderId: "999999999",
@@ -148,79 +178,6 @@ Deno.test("aster: a malformed quote on the market stream is never served as the 
     assert.ok(venueLog.some((l) => /crossed book: bid 150\.2 >= ask 150\.1/.test(l)));
     const good = await venue.bbo();
     assert.equal(`${good.bid}/${good.ask}`, "150/150.1");
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
-});
-
-Deno.test("aster: malformed order updates never reach a listener; the resync reports the missed fill", async () => {
-  const { fake, venue, venueLog } = await start();
-  const events: OrderEvent[] = [];
-  try {
-    await venue.connect();
-    venue.onOrderEvent((e) => events.push(e));
-    const id = await placeRestingBuy(venue, "c-501");
-    // The fill happens, but its event is lost: only a resync can tell.
-    fake.faults.events.drop((e) => String(e.o.i) === id && e.o.X === "FILLED");
-    fake.forceFill(id);
-    // The first resync reads malformed open orders, and fails.
-    fake.faults.http({ method: "GET", path: "/fapi/v1/openOrders" }, {
-      kind: "status",
-      status: 200,
-      body: JSON.stringify([{
-        orderId: Number(id),
-        clientOrderId: "c-501",
-        symbol: SYMBOL,
-        status: "NEW",
-        price: "149.50",
-        origQty: "-0.4",
-        executedQty: "0",
-        timeInForce: "GTX",
-        type: "LIMIT",
-        side: "BUY",
-      }]),
-    });
-    const frames = [
-      tradeUpdate(id, { z: "0.8" }),
-      tradeUpdate(id, { z: "NaN" }),
-      tradeUpdate(id, { q: "-0.4", z: "0" }),
-      tradeUpdate(id, { S: "sell" }),
-      tradeUpdate(id, { X: "GONE" }),
-      tradeUpdate(id, { X: "toString" }),
-      tradeUpdate(id, { X: "__proto__" }),
-      tradeUpdate(id, { i: undefined }),
-      tradeUpdate(id, { i: -1 }),
-      tradeUpdate(id, { p: "1e400" }),
-      tradeUpdate(id, { n: "Infinity" }),
-      tradeUpdate(id, { R: "yes" }),
-      { ...tradeUpdate(id), o: null },
-    ];
-    const before = events.length;
-    const logged = venueLog.length;
-    for (const frame of frames) fake.server.broadcast(frame, isUserSession);
-    fake.server.broadcast(`{"e":"ORDER_TRADE_UPDATE","o":{"i":${id},`, isUserSession);
-    await until(
-      "the refused frames and the failed resync",
-      () =>
-        venueLog.slice(logged).filter((l) => /message ignored/.test(l)).length >= frames.length + 1 &&
-        venueLog.some((l) => /resync after an invalid order update failed/.test(l)),
-    );
-    assert.equal(events.length, before, `no event from bad frames: ${describeInput(events.slice(before))}`);
-    assert.match(
-      venueLog.find((l) => /resync after an invalid order update failed/.test(l))!,
-      /origQty -0\.4 must be > 0/,
-    );
-
-    // Good data again: the next resync (after a reconnect) finds the order gone and reports its fill.
-    fake.dropSockets();
-    await until(
-      "the fill reported by a resync",
-      () => events.some((e) => e.orderId === id && e.status === "FILLED"),
-    );
-    const filled = events.find((e) => e.orderId === id && e.status === "FILLED")!;
-    assert.equal(filled.filled.toFixed(), "0.4");
-    assertValidEvents(events, (e) => describeInput(e), "positive");
   } finally {
     await venue.close();
     await fake.close();

@@ -8,9 +8,8 @@ import { RealClock } from "../../../bot/clock.ts";
 import { BackpackSigner } from "../../../exchanges/backpack/signer.ts";
 import { BackpackVenue } from "../../../exchanges/backpack/venue.ts";
 import { Decimal } from "../../../exchanges/decimal.ts";
-import type { OrderEvent } from "../../../exchanges/venue.ts";
 import { BackpackFake, type BackpackOrderEvent } from "../../fakes/backpack.ts";
-import { type BadDataSetup, badDataTests, placeRestingBuy, until } from "../bad_data.ts";
+import { type BadDataSetup, badDataTests } from "../bad_data.ts";
 
 const MARKET = { tickSize: "0.05", stepSize: "0.1", minQuantity: "0.2" } as const;
 
@@ -71,7 +70,34 @@ badDataTests<BackpackOrderEvent, BackpackFake>({
     assert.equal(order.side, "Bid");
     return new Decimal(order.price);
   },
-  clientId: "502",
+  send: (fake, frame) => fake.server.broadcast(frame),
+  clientIds: ["501", "502"],
+  missedFill: (fake, id) => {
+    const stream = `account.orderUpdate.${fake.symbol}`;
+    const good = orderFill(fake.symbol, id);
+    return {
+      dropFill: () => fake.faults.events.drop((e) => e.i === id && e.X === "Filled"),
+      badOpenOrders: JSON.stringify([{
+        id,
+        side: "Bid",
+        status: "New",
+        quantity: "-0.4",
+        executedQuantity: "0",
+        price: "149.5",
+      }]),
+      refusal: /quantity -0\.4 must be >= 0/,
+      badFrames: [
+        { stream, data: { ...good, z: "0.8" } },
+        { stream, data: { ...good, z: "NaN" } },
+        { stream, data: { ...good, q: "-0.4", z: "0" } },
+        { stream, data: { ...good, S: "Sell" } },
+        { stream, data: { ...good, X: "Gone" } },
+        { stream, data: { ...good, i: undefined } },
+        { stream, data: { ...good, p: "1e400" } },
+      ],
+      truncated: `{"stream":"${stream}","data":{"e":"orderFill","i":"${id}",`,
+    };
+  },
   storm: (fake, orderId) => {
     const stream = `account.orderUpdate.${fake.symbol}`;
     return {
@@ -80,7 +106,6 @@ badDataTests<BackpackOrderEvent, BackpackFake>({
         orderFill(fake.symbol, orderId),
       ],
       frame: (data) => ({ stream, data }),
-      send: (frame) => fake.server.broadcast(frame),
       sentinel: {
         frame: {
           stream,
@@ -91,73 +116,4 @@ badDataTests<BackpackOrderEvent, BackpackFake>({
     };
   },
   quantity: "nonNegative",
-});
-
-Deno.test("backpack: malformed order updates never reach a listener; the resync reports the missed fill", async () => {
-  const { fake, venue, venueLog } = await start();
-  const events: OrderEvent[] = [];
-  try {
-    await venue.connect();
-    venue.onOrderEvent((e) => events.push(e));
-    const id = await placeRestingBuy(venue, "501");
-    // The fill happens, but its event is lost: only a resync can tell.
-    fake.faults.events.drop((e) => e.i === id && e.X === "Filled");
-    fake.forceFill(id);
-    // The first resync reads malformed open orders, and fails.
-    fake.faults.http({ method: "GET", path: "/api/v1/orders" }, {
-      kind: "status",
-      status: 200,
-      body: JSON.stringify([{
-        id,
-        side: "Bid",
-        status: "New",
-        quantity: "-0.4",
-        executedQuantity: "0",
-        price: "149.5",
-      }]),
-    });
-    const stream = `account.orderUpdate.${fake.symbol}`;
-    const good = orderFill(fake.symbol, id);
-    const frames = [
-      { stream, data: { ...good, z: "0.8" } },
-      { stream, data: { ...good, z: "NaN" } },
-      { stream, data: { ...good, q: "-0.4", z: "0" } },
-      { stream, data: { ...good, S: "Sell" } },
-      { stream, data: { ...good, X: "Gone" } },
-      { stream, data: { ...good, i: undefined } },
-      { stream, data: { ...good, p: "1e400" } },
-    ];
-    const before = events.length;
-    for (const frame of frames) fake.server.broadcast(frame);
-    fake.server.broadcast(`{"stream":"${stream}","data":{"e":"orderFill","i":"${id}",`);
-    await until(
-      "the refused frames and the failed resync",
-      () =>
-        venueLog.filter((l) => /message ignored/.test(l)).length >= frames.length + 1 &&
-        venueLog.some((l) => /resync after an invalid order update failed/.test(l)),
-    );
-    assert.equal(events.length, before, `no event from bad frames: ${JSON.stringify(events.slice(before))}`);
-    assert.match(
-      venueLog.find((l) => /resync after an invalid order update failed/.test(l))!,
-      /quantity -0\.4 must be >= 0/,
-    );
-
-    // Good data again: the next resync (after a reconnect) finds the order gone and reports its fill.
-    fake.dropSockets();
-    await until(
-      "the fill reported by a resync",
-      () => events.some((e) => e.orderId === id && e.status === "FILLED"),
-    );
-    const filled = events.find((e) => e.orderId === id && e.status === "FILLED")!;
-    assert.equal(filled.filled.toFixed(), "0.4");
-    for (const e of events) {
-      assert.ok(
-        e.filled.gte(0) && e.filled.lte(e.quantity) && e.quantity.gt(0) && e.price.gt(0),
-        JSON.stringify(e),
-      );
-    }
-  } finally {
-    await venue.close();
-    await fake.close();
-  }
 });
