@@ -124,6 +124,9 @@ export interface TradingBotDeps {
 
 type Role = "OPEN" | "CLOSE" | "MARKET";
 
+/** Finished orders whose accounted fee is kept for a late fee report. */
+const RELEASED_FEES_REMEMBERED = 2000;
+
 interface Accounted {
   filled: Decimal;
   notional: Decimal;
@@ -152,6 +155,8 @@ export class TradingBot {
   readonly #tracker = new OrderTracker();
   readonly #roles = new Map<string, Role>();
   readonly #accounted = new Map<string, Accounted>();
+  /** Fee accounted per finished, forgotten order, oldest first: a fee the venue reports late still counts. */
+  readonly #releasedFees = new Map<string, Decimal>();
   /** Resting take-profits by order id. */
   readonly #takeProfits = new Map<string, OrderSnapshot>();
   readonly stats = new RunStats();
@@ -729,7 +734,10 @@ export class TradingBot {
   /** Merges a report, accounts its new fills, logs status changes and keeps the take-profit book current. */
   #observe(report: OrderSnapshot): OrderSnapshot | undefined {
     const merged = this.#tracker.observe(report);
-    if (merged === undefined) return undefined;
+    if (merged === undefined) {
+      this.#lateFee(report);
+      return undefined;
+    }
     const role = this.#roles.get(merged.orderId);
     if (role === undefined) return merged; // not ours (yet): accounted once the placement answer names it
     this.#account(merged, role);
@@ -770,11 +778,28 @@ export class TradingBot {
     this.#accounted.set(s.orderId, { filled: s.filled, notional, fee, status: s.status });
   }
 
-  /** Forgets a finished order; late events about it are then ignored. */
+  /** Forgets a finished order; late events about it are then ignored, but for a fee they raise. */
   #release(id: string): void {
     this.#tracker.forget(id);
+    const accounted = this.#accounted.get(id);
+    if (accounted !== undefined) {
+      this.#releasedFees.set(id, accounted.fee);
+      if (this.#releasedFees.size > RELEASED_FEES_REMEMBERED) {
+        this.#releasedFees.delete(this.#releasedFees.keys().next().value!);
+      }
+    }
     this.#accounted.delete(id);
     this.#roles.delete(id);
+  }
+
+  /** A report about a forgotten order: only a fee above the one accounted is taken from it. */
+  #lateFee(report: OrderSnapshot): void {
+    const known = this.#releasedFees.get(report.orderId);
+    if (known === undefined || report.fee === undefined || !report.fee.gt(known)) return;
+    this.#releasedFees.set(report.orderId, report.fee);
+    const delta = report.fee.minus(known);
+    this.stats.all.fee(delta);
+    if (this.#config.boost) this.stats.boost.fee(delta);
   }
 
   async #bbo(): Promise<Bbo> {

@@ -331,3 +331,19 @@ Deno.test("the position check keeps its period while an open order waits on a fl
     `mismatch stop ${(run.endedAt - armedAt) / 1000} s late`,
   );
 });
+
+for (const boost of [false, true]) {
+  Deno.test(`fees that arrive after their fill are counted${boost ? " (boost)" : ""}: the summary's fees equal the venue's`, async () => {
+    const h = await BotHarness.create();
+    // Every event carries the order's previous fee; its own fee follows 2 s later in a copy.
+    h.faulty.setEventFaults({ feeLaterMs: 2000 });
+    const run = await h.runBot({ durationMs: 2 * HOUR_MS, flags: { waitTime: "60", boost } });
+    await h.close();
+    assertInvariants(h, run);
+    const paid = h.paper.engine.account().fees;
+    assert.ok(run.result.stats.all.volume.gt(0), "it traded");
+    assert.ok(paid.gt(0));
+    assert.equal(run.result.stats.all.fees.toString(), paid.toString());
+    if (boost) assert.equal(run.result.stats.boost.fees.toString(), paid.toString());
+  });
+}

@@ -90,6 +90,11 @@ export interface EventFaults {
   readonly delayMs?: number;
   /** Drop every event this predicate selects (on top of `drop`). */
   readonly dropIf?: (event: OrderEvent) => boolean;
+  /**
+   * Deliver each event with the fee its order had before it, and the event's own fee in a copy this many ms
+   * later (venues whose fee arrives after the fill it belongs to).
+   */
+  readonly feeLaterMs?: number;
 }
 
 interface QueuedFault {
@@ -137,6 +142,8 @@ export class FaultyVenue implements Venue {
   #wrongPosition: (real: Decimal) => Decimal = () => ZERO;
   #cancelRace: CancelRace | undefined;
   #events: EventFaults = {};
+  /** The fee last handed out per order, when fees are delivered late. */
+  readonly #feeSent = new Map<string, Decimal>();
   #held: OrderEvent[] = [];
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -333,6 +340,16 @@ export class FaultyVenue implements Venue {
     if (f.dropIf?.(event) || (f.drop !== undefined && this.#rng.next() < f.drop)) {
       this.eventStats.dropped++;
       return;
+    }
+    if (f.feeLaterMs !== undefined && event.fee !== undefined) {
+      const earlier = this.#feeSent.get(event.orderId);
+      this.#feeSent.set(event.orderId, event.fee);
+      if (earlier === undefined || !earlier.eq(event.fee)) {
+        const withFee = event;
+        const { fee: _fee, ...rest } = event;
+        event = earlier === undefined ? rest : { ...rest, fee: earlier };
+        this.#later(f.feeLaterMs, () => this.#deliver(withFee));
+      }
     }
     const duplicate = f.duplicate !== undefined && this.#rng.next() < f.duplicate;
     const hold = f.reorder !== undefined && this.#rng.next() < f.reorder;
