@@ -40,13 +40,24 @@ export function url(
     throw new ConfigError(name, `${shown(raw)} is not a URL`);
   }
   if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `"${raw}" must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
+    const where = `"${parsed.protocol}//${parsed.host}"`;
+    throw new ConfigError(name, `${where} must start with ${schemes.map((s) => `${s}//`).join(" or ")}`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    // A credential in the URL would be printed with it in every connection message.
+    throw new ConfigError(
+      name,
+      `must not carry a user name or password (${parsed.protocol}//${parsed.host})`,
+    );
   }
   if (parsed.search !== "" || parsed.hash !== "") {
     throw new ConfigError(name, `"${parsed.origin}${parsed.pathname}" must not carry a query or fragment`);
   }
   if (options.hostOnly === true && parsed.pathname !== "/" && parsed.pathname !== "") {
-    throw new ConfigError(name, `"${raw}" must be a host without a path (the paths are added per request)`);
+    throw new ConfigError(
+      name,
+      `"${parsed.origin}${parsed.pathname}" must be a host without a path (the paths are added per request)`,
+    );
   }
   return raw.replace(/\/+$/, "");
 }

@@ -84,6 +84,12 @@ Deno.test("url refusals name the variable", () => {
     ["https://a.example/p?k=v", https, {}, 'U: "https://a.example/p" must not carry a query or fragment'],
     ["https://a.example#f", https, {}, 'U: "https://a.example/" must not carry a query or fragment'],
     [
+      "wss://me:t0ken-secret@a.example",
+      ["wss:"],
+      {},
+      "U: must not carry a user name or password (wss://a.example)",
+    ],
+    [
       "https://a.example/api",
       https,
       { hostOnly: true },
