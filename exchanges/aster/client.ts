@@ -24,7 +24,7 @@ import { clipWords } from "../../bot/redact.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, parseRetryAfter, throwForStatus } from "../http.ts";
 import { plainPositive } from "../market_checks.ts";
-import { RecentSet } from "../recent_set.ts";
+import { UncertainPlacements } from "../uncertain_placements.ts";
 import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
@@ -39,6 +39,7 @@ import {
 } from "../venue.ts";
 import {
   ASTER_ERRORS,
+  ASTER_UNKNOWN_STATUS_CODES,
   type AsterApiError,
   type AsterOrder,
   DEFAULT_WEIGHT_LIMIT,
@@ -160,7 +161,7 @@ export class AsterClient {
   readonly #http: HttpClient;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
+  readonly #uncertain = new UncertainPlacements(UNCERTAIN_REMEMBERED);
   #bannedUntil = 0;
   #weightUsed = 0;
   #weightAt = 0;
@@ -310,7 +311,7 @@ export class AsterClient {
 
   async #place(params: Params, clientId: string, postOnly: boolean): Promise<PlaceResult> {
     const outcome = (order: AsterOrder): PlaceResult => {
-      this.#uncertain.delete(clientId);
+      this.#uncertain.clear(clientId);
       if (postOnly && isPostOnlyExpiry(order)) {
         return {
           kind: "rejected",
@@ -322,16 +323,26 @@ export class AsterClient {
     };
     return await this.#retry(async () => {
       if (this.#uncertain.has(clientId)) {
-        // An earlier attempt may have placed it: ask before sending it again. One try; the outer loop retries.
-        const existing = await this.#orderOnce([["origClientOrderId", clientId]]);
+        // An earlier attempt may have placed it, or may still be queued: ask, and while the lost request can
+        // still execute, wait for its window to pass and ask again before sending it anew. One lookup per
+        // step; the outer loop retries a failed one.
+        const lookup = () => this.#orderOnce([["origClientOrderId", clientId]]);
+        let existing = await lookup();
+        const wait = this.#uncertain.waitMs(clientId, this.#opts.clock.now());
+        if (existing === undefined && wait > 0) {
+          await this.#opts.clock.sleep(wait);
+          existing = await lookup();
+        }
         if (existing !== undefined) return outcome(existing);
       }
+      const sentAt = this.#opts.clock.now();
+      const uncertain = () => this.#uncertain.mark(clientId, sentAt, this.#opts.signer.validityMs);
       let res: HttpResponse;
       try {
         res = await this.#send({ method: "POST", path: this.paths.order, auth: "signed", params });
       } catch (e) {
         // A timeout or a 5xx (503: unknown execution status) may hide an order that was placed.
-        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
+        if (e instanceof VenueUnavailableError) uncertain();
         throw e;
       }
       if (res.ok) {
@@ -339,13 +350,21 @@ export class AsterClient {
           return outcome(this.#checked(() => parseOrder(res.json(), "placed order")));
         } catch (e) {
           // Placed, but the answer is unreadable: the next attempt looks it up.
-          if (e instanceof VenueDataError) this.#uncertain.add(clientId);
+          if (e instanceof VenueDataError) uncertain();
           throw e;
         }
       }
       const err = parseApiError(res.text);
+      if (err.code !== undefined && ASTER_UNKNOWN_STATUS_CODES.has(err.code)) {
+        uncertain();
+        throw new VenueUnavailableError(
+          res.redact(
+            `aster does not know whether order ${clientId} was placed: ${err.code} ${err.msg ?? ""}`,
+          ),
+        );
+      }
       if (err.code === ASTER_ERRORS.postOnlyRejected) {
-        this.#uncertain.delete(clientId);
+        this.#uncertain.clear(clientId);
         return {
           kind: "rejected",
           reason: res.redact(`${err.code}: ${err.msg ?? "post-only order would cross"}`),
@@ -362,7 +381,7 @@ export class AsterClient {
           res.redact(`aster refused the nonce of order ${clientId}: ${err.msg ?? ""}`),
         );
       }
-      this.#uncertain.delete(clientId);
+      this.#uncertain.clear(clientId);
       throw this.#rejection(res, err);
     });
   }

@@ -295,6 +295,12 @@ export const ASTER_ERRORS = {
   listenKeyUnknown: -1125,
 } as const;
 
+/**
+ * Error codes after which the request may still execute: the venue lost track of it (`-1000` unknown,
+ * `-1001` disconnected, `-1006` unexpected response, `-1007` timeout waiting for the engine).
+ */
+export const ASTER_UNKNOWN_STATUS_CODES: ReadonlySet<number> = new Set([-1000, -1001, -1006, -1007]);
+
 // ---------------------------------------------------------------------------------------------------------
 // Streams
 

@@ -140,9 +140,14 @@ export interface SignedRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/** A V3 nonce more than this far from the venue's time is refused, ms. */
+export const NONCE_WINDOW_MS = 10_000;
+
 /** Signs Aster requests in one mode. */
 export interface AsterSigner {
   readonly mode: AsterSigningMode;
+  /** How long after signing the venue still executes a request, ms (`recvWindow` in V1, the nonce window in V3). */
+  readonly validityMs: number;
   /** Signs the encoded business parameters at clock time `nowMs`. */
   sign(params: string, nowMs: number): SignedRequest;
   /** Headers of a request that carries no signature (V1 listen-key calls need the key only). */
@@ -157,6 +162,9 @@ export class AsterHmacSigner implements AsterSigner {
   readonly #apiKey: string;
   readonly #secret: string;
   readonly recvWindowMs: number;
+  get validityMs(): number {
+    return this.recvWindowMs;
+  }
 
   /**
    * @param apiKey sent as `X-MBX-APIKEY`
@@ -190,7 +198,7 @@ export class AsterHmacSigner implements AsterSigner {
   }
 
   toString(): string {
-    return `AsterHmacSigner(${this.#apiKey.slice(0, 6)}…)`;
+    return "AsterHmacSigner(V1 API key)";
   }
 
   toJSON(): { mode: string } {
@@ -210,6 +218,7 @@ export class AsterWalletSigner implements AsterSigner {
   /** Checksummed API wallet address. */
   readonly signer: string;
   readonly chainId: number;
+  readonly validityMs = NONCE_WINDOW_MS;
   readonly #key: Uint8Array;
   readonly #nonces: NonceSource;
 

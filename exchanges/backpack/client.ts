@@ -16,7 +16,7 @@ import type { Clock } from "../../bot/clock.ts";
 import type { Decimal } from "../decimal.ts";
 import { HttpClient, type HttpMethod, type HttpResponse, throwForStatus } from "../http.ts";
 import { plainPositive } from "../market_checks.ts";
-import { RecentSet } from "../recent_set.ts";
+import { UncertainPlacements } from "../uncertain_placements.ts";
 import { retryRest } from "../rest_retry.ts";
 import type { Bbo, LimitOrderRequest, Market, MarketOrderRequest, PlaceResult, Side } from "../venue.ts";
 import {
@@ -99,7 +99,7 @@ export class BackpackClient {
   readonly #opts: BackpackClientOptions;
   readonly #base: string;
   /** Client ids of placements that may have reached the venue without an answer, oldest first. */
-  readonly #uncertain = new RecentSet<string>(UNCERTAIN_REMEMBERED);
+  readonly #uncertain = new UncertainPlacements(UNCERTAIN_REMEMBERED);
 
   constructor(options: BackpackClientOptions) {
     this.#opts = options;
@@ -197,13 +197,21 @@ export class BackpackClient {
   async #place(body: SignedParams, clientId: string, postOnly: boolean): Promise<PlaceResult> {
     return await this.#retry(async () => {
       if (this.#uncertain.has(clientId)) {
-        // One attempt each: this whole block is already retried, and nested retries would multiply requests.
-        const existing = await this.#findByClientId(clientId, false);
+        // An earlier attempt may have placed it, or may still be queued: ask, and while the lost request can
+        // still execute (its signature window), wait for that to pass and ask again before sending it anew.
+        // One attempt per lookup: this whole block is already retried, and nested retries multiply requests.
+        let existing = await this.#findByClientId(clientId, false);
+        const wait = this.#uncertain.waitMs(clientId, this.#opts.clock.now());
+        if (existing === undefined && wait > 0) {
+          await this.#opts.clock.sleep(wait);
+          existing = await this.#findByClientId(clientId, false);
+        }
         if (existing !== undefined) {
-          this.#uncertain.delete(clientId);
+          this.#uncertain.clear(clientId);
           return { kind: "accepted", order: existing };
         }
       }
+      const sentAt = this.#opts.clock.now();
       let res: HttpResponse;
       try {
         res = await this.#send({
@@ -214,11 +222,13 @@ export class BackpackClient {
         });
       } catch (e) {
         // A timeout or a 5xx may hide an order that was placed; a rate limit was a refusal.
-        if (e instanceof VenueUnavailableError) this.#uncertain.add(clientId);
+        if (e instanceof VenueUnavailableError) {
+          this.#uncertain.mark(clientId, sentAt, this.#opts.windowMs ?? DEFAULT_WINDOW_MS);
+        }
         throw e;
       }
       if (res.ok) {
-        this.#uncertain.delete(clientId);
+        this.#uncertain.clear(clientId);
         const order = this.#checked(() => parseOrder(res.json(), "placed order"));
         // An order answered as already expired with nothing filled was the venue refusing to let it take.
         if (
@@ -235,7 +245,7 @@ export class BackpackClient {
       }
       const err = parseApiError(res.text);
       if (isPostOnlyCross(err)) {
-        this.#uncertain.delete(clientId);
+        this.#uncertain.clear(clientId);
         return {
           kind: "rejected",
           reason: res.redact(
@@ -247,11 +257,11 @@ export class BackpackClient {
       if (isDuplicateClientId(err)) {
         const existing = await this.#findByClientId(clientId, false);
         if (existing !== undefined) {
-          this.#uncertain.delete(clientId);
+          this.#uncertain.clear(clientId);
           return { kind: "accepted", order: existing };
         }
       }
-      this.#uncertain.delete(clientId);
+      this.#uncertain.clear(clientId);
       throw this.#rejection(res);
     });
   }

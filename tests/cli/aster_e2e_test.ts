@@ -63,7 +63,7 @@ function faults(fake: AsterFake): ScheduledFault[] {
     },
     { atMs: 16_500, what: "a 502 on any request", inject: () => fake.faults.serverError({}, 502) },
     // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
-    { atMs: 19_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.1") },
+    { atMs: 19_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.2") },
   ];
 }
 
@@ -88,6 +88,7 @@ for (const mode of ["v3", "v1"] as const satisfies readonly AsterMode[]) {
             quantity: "0.4",
             maxOrders: 5,
             boost: false,
+            fullFillsFirst: 2,
             faults: faults(fake),
             stopWith: { signal: "SIGINT", afterMs: 19_500 },
             secrets: SECRETS,
@@ -131,22 +132,24 @@ Deno.test({
     withTempDir(async (dir) => {
       const fake = await startFake();
       try {
-        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "16s"];
+        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "20s"];
         const run = await runAgainstFake({
           fake,
           dir,
-          env: { ...fake.env("v3"), ...TUNING },
+          env: { ...fake.env("v1"), ...TUNING },
           args: runArgs,
           direction: "buy",
           quantity: "0.4",
           maxOrders: 40,
           boost: true,
+          fullFillsFirst: 2,
           faults: [
             { atMs: 3000, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
             {
-              atMs: 5000,
-              what: "503 on the next market order",
-              inject: () => fake.faults.serverError({ ...PLACE, where: (r) => /type=MARKET/.test(r.body) }),
+              atMs: 2000,
+              what: "the next market order answered 503 and executed 300 ms later",
+              inject: () =>
+                fake.faults.lateExecution({ ...PLACE, where: (r) => /type=MARKET/.test(r.body) }, 300),
             },
             { atMs: 13_000, what: "a 3 s IP ban (418)", inject: () => fake.ban(3) },
           ],
@@ -155,6 +158,10 @@ Deno.test({
         assertCleanRun(runArgs, run);
         assert.ok(run.report.marketCloses.length >= 3, `${run.report.marketCloses.length} market closes`);
         assert.deepEqual(run.report.takeProfits, []);
+        assert.ok(
+          run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
+          "a partly filled open order was closed for what filled",
+        );
         assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
         // The summary tells what the volume cost: fees and net PnL of the boost cycles.
         assertBoostSummary(run.result.stdout, run.report.marketCloses.length);

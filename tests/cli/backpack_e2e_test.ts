@@ -40,7 +40,7 @@ function firstRunFaults(fake: BackpackFake): ScheduledFault[] {
     },
     { atMs: 8000, what: "sockets open but silent", inject: () => fake.silenceSockets() },
     // Lands on the cancel of the working open order at the stop: its fill must still get a take-profit.
-    { atMs: 10_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.1") },
+    { atMs: 10_000, what: "a fill racing the next cancel", inject: () => fake.fillDuringNextCancel("0.2") },
   ];
 }
 
@@ -82,6 +82,7 @@ Deno.test({
           quantity: "0.4",
           maxOrders: 5,
           boost: false,
+          fullFillsFirst: 2,
           secrets: SECRETS,
           recorder,
         } as const;
@@ -104,6 +105,7 @@ Deno.test({
 
         // Second run on the same account: it reads the venue before it places anything.
         const restartAt = fake.requests.length;
+        const restartTime = fake.clock.now();
         const secondArgs = [...args, "--max-orders", "5", "--duration", "14s"];
         const second = await runAgainstFake({ ...common, args: secondArgs, faults: secondRunFaults(fake) });
         assertCleanRun(secondArgs, second);
@@ -120,6 +122,8 @@ Deno.test({
         const all = [...first.injected, ...second.injected];
         assert.equal(all.length, 11, all.join("; "));
         assertTraded(second.report, 3);
+        const afterRestart = second.report.pairs.filter((p) => p.open.placedAt >= restartTime);
+        assert.ok(afterRestart.length >= 1, "the restarted bot traded: a fill of its own was covered");
         assert.ok(fake.requests.every((r) => r.status !== 401), "every signed request was accepted");
         // Fees come from fill events; a duplicated event must not count twice (a dropped one is missed).
         const fees = /Fees: (\S+)/.exec(second.result.stdout);
@@ -151,7 +155,7 @@ Deno.test({
     withTempDir(async (dir) => {
       const fake = await startFake();
       try {
-        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "16s"];
+        const runArgs = [...COMMON, "--quantity", "0.4", "--boost", "--wait-time", "1", "--duration", "20s"];
         const run = await runAgainstFake({
           fake,
           dir,
@@ -161,17 +165,18 @@ Deno.test({
           quantity: "0.4",
           maxOrders: 40,
           boost: true,
+          fullFillsFirst: 2,
           faults: [
             { atMs: 3000, what: "sockets dropped by the server", inject: () => fake.dropSockets() },
             {
-              atMs: 5000,
-              what: "503 on the next market order",
+              atMs: 2000,
+              what: "the next market order answered 503 and executed 300 ms later",
               inject: () =>
-                fake.faults.serverError({
+                fake.faults.lateExecution({
                   method: "POST",
                   path: "/api/v1/order",
                   where: (r) => r.body.includes('"Market"'),
-                }),
+                }, 300),
             },
           ],
           secrets: SECRETS,
@@ -179,6 +184,10 @@ Deno.test({
         assertCleanRun(runArgs, run);
         assert.ok(run.report.marketCloses.length >= 3, `${run.report.marketCloses.length} market closes`);
         assert.deepEqual(run.report.takeProfits, []);
+        assert.ok(
+          run.report.pairs.some((p) => p.open.filled.lt(p.open.quantity)),
+          "a partly filled open order was closed for what filled",
+        );
         assert.ok(fake.position().isZero(), `position ${fake.position()} after a boost run`);
         // The summary tells what the volume cost: fees and net PnL of the boost cycles.
         assertBoostSummary(run.result.stdout, run.report.marketCloses.length);

@@ -49,6 +49,8 @@ export interface E2eRunOptions {
   readonly maxOrders: number;
   readonly boost: boolean;
   readonly faults?: readonly ScheduledFault[];
+  /** Open orders filled in full before the first partial fill (default 0: the first fill is partial). */
+  readonly fullFillsFirst?: number;
   /** How often the open order is filled by the test, ms (default 1500). */
   readonly fillEveryMs?: number;
   /** Values that must appear in no output or file. */
@@ -113,7 +115,8 @@ export async function runAgainstFake(o: E2eRunOptions): Promise<E2eRunResult> {
       const left = open.last.quantity.minus(open.last.filled);
       // The first and every third fill are partial: the bot must wait, cancel, and cover exactly what filled.
       const half = left.div(2).toNearest(step, Decimal.ROUND_DOWN);
-      if ((forced.full + forced.partial) % 3 === 0 && half.gt(0) && half.lt(left)) {
+      const nth = forced.full + forced.partial - (o.fullFillsFirst ?? 0);
+      if (nth >= 0 && nth % 3 === 0 && half.gt(0) && half.lt(left)) {
         backend.forceFill(open.orderId, half);
         // The market then moves away, so the rest cannot fill: the bot has to cancel it.
         const away = new Decimal(backend.spec.tickSize).mul(o.direction === "buy" ? 10 : -10);

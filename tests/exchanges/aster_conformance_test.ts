@@ -177,10 +177,35 @@ for (const mode of ["v1", "v3"] as const) {
         ),
         ["SOLUSDT", "BUY", "LIMIT", "GTX", "149.95", "0.4", "pp-4242"],
       );
+      // Only RESULT answers with the final status: a crossing GTX order is then EXPIRED in the answer itself.
+      assert.equal(p.get("newOrderRespType"), "RESULT");
       assert.notEqual(p.get("reduceOnly"), "true");
       const o = fake.ordersWithClientId("pp-4242");
       assert.equal(o.length, 1);
       assert.equal(o[0]!.timeInForce, "GTX");
+    } finally {
+      await venue.close();
+      await fake.close();
+    }
+  });
+
+  Deno.test(`aster ${mode}: -1007 (timeout waiting for the engine) is not a refusal: the order is found, not sent twice`, async () => {
+    const { fake, venue } = await start(mode);
+    try {
+      await venue.connect();
+      fake.setQuote("150.00", "150.10");
+      const body = JSON.stringify({ code: -1007, msg: "Timeout waiting for response from backend server." });
+      fake.faults.lateExecution({ method: "POST", path: /^\/fapi\/v[13]\/order$/ }, 300, 408, body);
+      const order = await venue.placeMarket({
+        side: "buy",
+        quantity: new Decimal("0.4"),
+        reduceOnly: false,
+        clientId: "late-1",
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(order.status, "FILLED");
+      assert.equal(fake.ordersWithClientId("late-1").length, 1);
+      assert.equal(fake.position().toString(), "0.4");
     } finally {
       await venue.close();
       await fake.close();

@@ -73,6 +73,11 @@ export interface ConformanceFake {
    * `unreachableMs` (default 0), no request gets an answer at all.
    */
   loseNextPlacementAnswer?(unreachableMs?: number): void;
+  /**
+   * The next placement is answered at once as a server error ("execution status unknown") and executed
+   * anyway `applyAfterMs` later, as a venue does with a request still in its queue.
+   */
+  executeNextPlacementLate?(applyAfterMs: number): void;
   /** The next cancel finds `quantity` (default: all that is left) of its order filled just before it runs. */
   fillDuringNextCancel?(quantity?: Decimal): void;
   /** The next order event is held back and delivered after the one that follows it. */
@@ -94,6 +99,7 @@ export interface LoopbackFake<E> {
   readonly requests: readonly RequestRecord[];
   rateLimit(match: RequestMatch, retryAfterSeconds: number, times: number): unknown;
   loseNextPlacementAnswer(unreachableMs?: number): unknown;
+  executeNextPlacementLate(applyAfterMs: number): unknown;
   fillDuringNextCancel(quantity?: Decimal): unknown;
   readonly faults: { readonly events: MessageFaults<E> };
 }
@@ -120,6 +126,7 @@ export function fakeControl<E>(
       return () => fake.requests.slice(from).filter((r) => matchesRequest(match, r)).map((r) => r.time);
     },
     loseNextPlacementAnswer: (unreachableMs) => void fake.loseNextPlacementAnswer(unreachableMs),
+    executeNextPlacementLate: (applyAfterMs) => void fake.executeNextPlacementLate(applyAfterMs),
     fillDuringNextCancel: (quantity?: Decimal) => void fake.fillDuringNextCancel(quantity),
     reorderNextOrderEvent: () => void fake.faults.events.reorder(),
     duplicateNextOrderEvents: (times) => void fake.faults.events.duplicate(undefined, times),
@@ -202,6 +209,11 @@ export function venueConformance(options: ConformanceOptions): void {
     { name: "silent socket: detected, reconnect, REST resync", needs: "socketFaults", run: silentSocket },
     { name: "429: retries spaced per Retry-After", needs: "httpFaults", run: rateLimited },
     { name: "lost placement answer: the retry makes no duplicate", needs: "httpFaults", run: lostAnswer },
+    {
+      name: "a placement refused as unknown and executed later: placed once",
+      needs: "httpFaults",
+      run: lateExecution,
+    },
     { name: "fill racing a cancel is reported", needs: "fillDuringCancel", run: fillRacingCancel },
     {
       name: "duplicated, reordered and dropped events keep filled monotone",
@@ -554,6 +566,47 @@ async function lostAnswer(c: Ctx): Promise<void> {
     assert.equal(open.filter((o) => o.clientId === cid).length <= 1, true);
     await c.venue.cancelAll();
   }
+}
+
+async function lateExecution(c: Ctx): Promise<void> {
+  // The venue executes the refused request 1.5 s later; the checks wait until then, so a second copy sent by
+  // a retry would be seen. A limit order first, then a market order (a second copy would double the position).
+  const lateMs = 1500;
+  const pastLate = async (armedAt: number) => {
+    const left = armedAt + lateMs + 300 - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+  };
+  const retrying = { clock: new RealClock(), attempts: 40, baseDelayMs: 100, maxDelayMs: 200 };
+
+  const cid = c.ids();
+  let armedAt = Date.now();
+  c.fake.executeNextPlacementLate!(lateMs);
+  const req = limit("buy", c.bid.minus(c.tick), c.unit, cid);
+  const placed = await accepted(retry(() => c.venue.placeLimit(req), retrying));
+  await pastLate(armedAt);
+  assert.equal(c.fake.ordersWithClientId(cid), 1, `exactly one order for client id ${cid}`);
+  await c.venue.cancelAll();
+  assert.ok(placed.orderId !== "");
+
+  const before = await c.venue.position();
+  const mid = c.ids();
+  armedAt = Date.now();
+  c.fake.executeNextPlacementLate!(lateMs);
+  const filled = await retry(
+    () => c.venue.placeMarket({ side: "buy", quantity: c.unit, reduceOnly: false, clientId: mid }),
+    retrying,
+  );
+  await pastLate(armedAt);
+  assert.ok(filled.filled.eq(c.unit), `market order filled ${filled.filled}`);
+  assert.equal(c.fake.ordersWithClientId(mid), 1, `exactly one market order for client id ${mid}`);
+  const after = await c.venue.position();
+  assert.ok(after.minus(before).eq(c.unit), `position moved by ${after.minus(before)}, not ${c.unit}`);
+  await c.venue.placeMarket({
+    side: "sell",
+    quantity: after.minus(before),
+    reduceOnly: true,
+    clientId: c.ids(),
+  });
 }
 
 async function fillRacingCancel(c: Ctx): Promise<void> {

@@ -196,6 +196,11 @@ export interface AsterFakeOptions {
   readonly seed?: number;
 }
 
+/** A parameter sent twice in the query, or twice in the body: the venue refuses the request. */
+function duplicateParam(): Error {
+  return new ApiError(-1101, "Duplicate values for a parameter detected.");
+}
+
 /** One order as the fake holds it, for tests. */
 export interface AsterOrderView {
   /** The venue's order id, as text. */
@@ -536,6 +541,14 @@ export class AsterFake {
     return this.server.loseNextAnswer({ method: "POST", path: /^\/fapi\/v[13]\/order$/ }, unreachableMs);
   }
 
+  /**
+   * The next order placement is answered 503 at once and executed anyway `applyAfterMs` later: the venue
+   * said nothing about what happened to it.
+   */
+  executeNextPlacementLate(applyAfterMs: number): FaultRule<HttpFault> {
+    return this.faults.lateExecution({ method: "POST", path: /^\/fapi\/v[13]\/order$/ }, applyAfterMs);
+  }
+
   /** The next cancel finds its order filled by `quantity` (default: all of it) just before it is handled. */
   fillDuringNextCancel(quantity?: Decimal | string): FaultRule<HttpFault> {
     return this.faults.before({ method: "DELETE", path: /^\/fapi\/v[13]\/order$/ }, (req) => {
@@ -672,9 +685,16 @@ export class AsterFake {
       if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
         throw new ApiError(-1104, `A request body must be application/x-www-form-urlencoded, got "${type}".`);
       }
-      new URLSearchParams(req.body).forEach((v, k) => out.set(k, v));
+      const body = new URLSearchParams(req.body);
+      body.forEach((v, k) => {
+        if (body.getAll(k).length > 1) throw duplicateParam();
+        out.set(k, v);
+      });
     }
-    req.searchParams.forEach((v, k) => out.set(k, v));
+    req.searchParams.forEach((v, k) => {
+      if (req.searchParams.getAll(k).length > 1) throw duplicateParam();
+      out.set(k, v);
+    });
     return out;
   }
 
@@ -900,6 +920,7 @@ export class AsterFake {
     const tifText = p.get("timeInForce");
     if (type === "LIMIT" && tifText === undefined) throw ERR.missing("timeInForce");
     if (tifText !== undefined) {
+      if (type === "MARKET") throw new ApiError(-1106, "Parameter 'timeInForce' sent when not required.");
       if (!["GTC", "IOC", "FOK", "GTX", "HIDDEN"].includes(tifText)) {
         throw new ApiError(-1115, "Invalid timeInForce.");
       }

@@ -1002,3 +1002,31 @@ Deno.test("aster fake: order event faults drop, duplicate and reorder updates", 
     }
   });
 });
+
+Deno.test("fake refuses a parameter sent twice (-1101) and timeInForce on a MARKET order (-1106)", async () => {
+  const fake = await AsterFake.start();
+  try {
+    const send = async (params: string) => {
+      const total = `${params}&timestamp=${Date.now()}&recvWindow=5000`;
+      const body = `${total}&signature=${hmacHex(ASTER_TEST_V1.secretKey, total)}`;
+      const res = await fetch(`${fake.baseUrl}/fapi/v1/order`, {
+        method: "POST",
+        headers: {
+          "X-MBX-APIKEY": ASTER_TEST_V1.apiKey,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body,
+      });
+      return { status: res.status, json: await res.json() };
+    };
+    const twice = await send("symbol=SOLUSDT&side=BUY&type=MARKET&quantity=0.5&quantity=5");
+    assert.equal(twice.json.code, -1101);
+    const tif = await send("symbol=SOLUSDT&side=BUY&type=MARKET&quantity=0.5&timeInForce=GTC");
+    assert.equal(tif.json.code, -1106);
+    assert.equal(fake.orders().length, 0);
+    const ok = await send("symbol=SOLUSDT&side=BUY&type=MARKET&quantity=0.5");
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  } finally {
+    await fake.close();
+  }
+});

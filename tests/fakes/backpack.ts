@@ -334,6 +334,14 @@ export class BackpackFake {
     return this.server.loseNextAnswer({ method: "POST", path: "/api/v1/order" }, unreachableMs);
   }
 
+  /**
+   * The next order placement is answered 503 at once and executed anyway `applyAfterMs` later: the venue
+   * said nothing about what happened to it.
+   */
+  executeNextPlacementLate(applyAfterMs: number): FaultRule<HttpFault> {
+    return this.faults.lateExecution({ method: "POST", path: "/api/v1/order" }, applyAfterMs);
+  }
+
   /** The next cancel finds the order filled by `quantity` (default: all of it) just before it is handled. */
   fillDuringNextCancel(quantity?: Decimal | string): FaultRule<HttpFault> {
     return this.faults.before({ method: "DELETE", path: "/api/v1/order" }, (req) => {
@@ -442,6 +450,10 @@ export class BackpackFake {
 
     const queryParams: Params = {};
     req.searchParams.forEach((v, k) => (queryParams[k] = v));
+    // The venue reads a GET's parameters from the query and the others' from the JSON body, never both.
+    if (req.method !== "GET" && [...req.searchParams.keys()].length > 0) {
+      throw new ApiError(400, "INVALID_CLIENT_REQUEST", `${req.method} parameters belong in the JSON body`);
+    }
     const body = bodyOverride ?? this.#jsonBody(req);
     let signing = `instruction=${instruction}`;
     signing += sortedPairs(queryParams);

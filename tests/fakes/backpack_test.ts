@@ -1092,3 +1092,33 @@ function signedHeaders(instruction: string, body: Record<string, Value>, ts: num
     "Content-Type": "application/json",
   };
 }
+
+Deno.test("fake refuses the parameters of a POST or DELETE in the query string, signed or not", async () => {
+  await withFake({}, async (fake) => {
+    const asQuery = Object.fromEntries(Object.entries(limitBody()).map(([k, v]) => [k, String(v)]));
+    const place = await call(fake, {
+      method: "POST",
+      path: "/api/v1/order",
+      query: asQuery,
+      instruction: "orderExecute",
+    });
+    assert.equal(place.status, 400, JSON.stringify(place.json));
+    assert.equal(place.json.code, "INVALID_CLIENT_REQUEST");
+    const batch = await call(fake, {
+      method: "POST",
+      path: "/api/v1/orders",
+      query: { unsigned: "1" },
+      body: [limitBody()],
+      instruction: "orderExecute",
+    });
+    assert.equal(batch.status, 400, JSON.stringify(batch.json));
+    const cancel = await call(fake, {
+      method: "DELETE",
+      path: "/api/v1/order",
+      query: { symbol: SOL, orderId: "1" },
+      instruction: "orderCancel",
+    });
+    assert.equal(cancel.status, 400, JSON.stringify(cancel.json));
+    assert.equal(fake.orders().length, 0);
+  });
+});

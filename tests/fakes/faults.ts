@@ -41,7 +41,17 @@ export type HttpFault =
    * as the `Retry-After` header (seconds, fractions allowed, or an HTTP date); `body` defaults to the fake's
    * error body for that status.
    */
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly body?: string }
+  | {
+    readonly kind: "status";
+    readonly status: number;
+    readonly retryAfter?: string;
+    readonly body?: string;
+    /**
+     * The request still takes effect, this many ms after the answer was sent (a venue that answers "unknown
+     * status" while the request waits in its queue). Its own answer is then discarded.
+     */
+    readonly applyAfterMs?: number;
+  }
   /**
    * Never answer: the request stays open until the fake stops (the client times out long before). With
    * `apply` the request is handled first (an order is placed, a cancel done) and only the answer is lost.
@@ -240,6 +250,24 @@ export class FaultPlan<E = unknown> {
       throw new RangeError(`Retry-After must be >= 0 seconds, got ${retryAfterSeconds}`);
     }
     return this.http(match, { kind: "status", status: 429, retryAfter: String(retryAfterSeconds) }, times);
+  }
+
+  /**
+   * The next matching request is answered at once with `status` (default 503) and an optional venue error
+   * `body`, and executed anyway `applyAfterMs` later: the answer said nothing about what happened.
+   */
+  lateExecution(
+    match: RequestMatch,
+    applyAfterMs: number,
+    status = 503,
+    body?: string,
+  ): FaultRule<HttpFault> {
+    return this.http(match, {
+      kind: "status",
+      status,
+      applyAfterMs,
+      ...(body === undefined ? {} : { body }),
+    });
   }
 
   /** Answers the next `times` matching requests with a server error (default 503). */

@@ -375,7 +375,18 @@ export class LoopbackServer {
         response = await this.#dispatch(fakeReq);
         break;
       case "status": {
-        record.fault = `status ${fault.status}`;
+        record.fault = fault.applyAfterMs === undefined
+          ? `status ${fault.status}`
+          : `status ${fault.status}, applied ${fault.applyAfterMs} ms later`;
+        if (fault.applyAfterMs !== undefined) {
+          const later = this.pause(fault.applyAfterMs).then(async () => {
+            if (this.#stopping.signal.aborted) return;
+            const applied = await this.#dispatch(fakeReq);
+            await applied.body?.cancel();
+          });
+          this.#inFlight.add(later);
+          later.finally(() => this.#inFlight.delete(later)).catch(() => {});
+        }
         const extra: Record<string, string> = {};
         if (fault.retryAfter !== undefined) extra["retry-after"] = fault.retryAfter;
         response = new Response(fault.body ?? this.#errorBody(fault.status), {

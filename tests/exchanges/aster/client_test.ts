@@ -220,16 +220,21 @@ Deno.test("aster client: a lost placement answer is looked up by client id; a fo
   assert.equal(lookup.params.get("origClientOrderId"), "55");
 });
 
-Deno.test("aster client: a lost answer, then an unknown client id (-2013), is sent again once", async () => {
+Deno.test("aster client: a lost answer is sent again once, only after its recvWindow has passed with the order still unknown", async () => {
   const clock = new VirtualClock(1_700_000_000_000);
   let places = 0;
+  const sentAt: number[] = [];
   const { client, seen } = v1Client(clock, (r) => {
+    if (isPlace(r)) sentAt.push(clock.now());
     if (isPlace(r)) return ++places === 1 ? "hang" : json(restOrder());
     return json({ code: -2013, msg: "Order does not exist." }, 400);
   });
   const result = await client.placeLimit(LIMIT);
   assert.equal(result.kind, "accepted");
-  assert.deepEqual(seen.map((r) => r.method), ["POST", "GET", "POST"]);
+  assert.deepEqual(seen.map((r) => r.method), ["POST", "GET", "GET", "POST"]);
+  // The lost request could still execute until timestamp + recvWindow (5 s): the resend waits past it.
+  assert.equal(sentAt.length, 2);
+  assert.ok(sentAt[1]! - sentAt[0]! >= 5000, `resent ${sentAt[1]! - sentAt[0]!} ms after the first send`);
 });
 
 Deno.test("aster client: 503 (unknown execution status) looks the order up before any resend", async () => {
