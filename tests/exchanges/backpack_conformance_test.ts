@@ -177,3 +177,40 @@ Deno.test({
     }
   },
 });
+
+Deno.test("backpack: a fill's fee counts once, however often its event arrives", async () => {
+  const { fake, venue } = await start();
+  const events: { status: string; fee: string | undefined }[] = [];
+  venue.onOrderEvent((e) => events.push({ status: e.status, fee: e.fee?.toString() }));
+  try {
+    await venue.connect();
+    fake.setQuote("150.00", "150.10");
+    const placed = await venue.placeLimit({
+      side: "buy",
+      price: new Decimal("149.95"),
+      quantity: new Decimal("0.4"),
+      postOnly: true,
+      reduceOnly: false,
+      clientId: "808",
+    });
+    assert.equal(placed.kind, "accepted");
+    if (placed.kind !== "accepted") return;
+    fake.faults.events.duplicate((e) => e.e === "orderFill", 4);
+    fake.forceFill(placed.order.orderId, "0.2");
+    fake.forceFill(placed.order.orderId, "0.2");
+    const deadline = Date.now() + 4000;
+    while (!events.some((e) => e.status === "FILLED") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 100)); // the duplicates, too
+    const paid = fake.fills.filter((f) => f.orderId === placed.order.orderId)
+      .reduce((sum, f) => sum.plus(f.fee), new Decimal(0));
+    assert.equal(fake.fills.filter((f) => f.orderId === placed.order.orderId).length, 2);
+    assert.ok(paid.gt(0));
+    const last = events.filter((e) => e.fee !== undefined).at(-1);
+    assert.equal(last?.fee, paid.toString(), JSON.stringify(events));
+  } finally {
+    await venue.close();
+    await fake.close();
+  }
+});

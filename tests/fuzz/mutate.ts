@@ -308,8 +308,10 @@ export interface FuzzReport {
   readonly iterations: number;
   /** Inputs refused with an allowed error. */
   readonly refused: number;
-  /** Inputs accepted (and found valid). */
+  /** Inputs accepted (and found valid), the unmodified samples included. */
   readonly accepted: number;
+  /** Mutated inputs accepted (and found valid). */
+  readonly acceptedMutated: number;
 }
 
 /**
@@ -346,11 +348,12 @@ export function fuzz<I>(target: FuzzTarget<I>, seed: number, iterations: number)
     accepted++;
   };
   target.samples.forEach((s, i) => run(s, `sample ${i} unmodified`));
+  const acceptedSamples = accepted;
   const change = target.mutate ?? ((s: I, r: Prng) => mutateMany(s, r) as { value: I; what: string });
   for (let i = 0; i < iterations; i++) {
     const index = rng.int(target.samples.length);
     const m = change(target.samples[index]!, rng);
     run(m.value, `iteration ${i}, sample ${index}, ${m.what}`);
   }
-  return { iterations, refused, accepted };
+  return { iterations, refused, accepted, acceptedMutated: accepted - acceptedSamples };
 }
