@@ -37,7 +37,7 @@ function writeErr(line: string): void {
  * (`--secret-key=…`) and of surplus arguments. A key typed on the command line must not be echoed (keys come
  * only from the environment or the env file).
  */
-export function withoutOptionValues(text: string): string {
+function withoutOptionValues(text: string): string {
   return text
     .replace(/(unknown option '[^'=\s]*)=[^']*'/g, "$1=…'")
     .replace(/(Expected \d+ arguments? but got \d+): [^\n]*?\.(\n|$)/g, "$1.$2");
@@ -47,7 +47,7 @@ export function withoutOptionValues(text: string): string {
  * Prints an error that escaped every handler (a failing timer or socket callback) redacted, with its stack,
  * and returns the exit code to leave with. Deno's own report would print the message as it is.
  */
-export function reportUncaught(e: unknown, write: (line: string) => void = writeErr): ExitCode {
+function reportUncaught(e: unknown, write: (line: string) => void = writeErr): ExitCode {
   write(`perpbot: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
   if (e instanceof Error && e.stack) write(e.stack);
   return ExitCode.Unexpected;

@@ -65,7 +65,6 @@ export interface E2eRunOptions {
 export interface E2eRunResult {
   readonly result: CliResult;
   readonly report: InvariantReport;
-  readonly recorder: BackendRecorder;
   /** The log directory's files by name. */
   readonly files: Readonly<Record<string, string>>;
   /** Faults that were injected, in order. */
@@ -147,12 +146,14 @@ export async function runAgainstFake(o: E2eRunOptions): Promise<E2eRunResult> {
     texts: [result.stdout, result.stderr, ...Object.values(files)],
     secrets: o.secrets,
   });
-  return { result, report, recorder, files, injected, forced };
+  return { result, report, files, injected, forced };
 }
 
 /** Asserts a finished run: exit 0, the invariants, and a summary. */
 export function assertCleanRun(args: readonly string[], run: E2eRunResult): void {
-  const what = `${describeResult(args, run.result)}\ninjected: ${run.injected.join("; ")}`;
+  const what = `${describeResult(args, run.result)}\ninjected: ${
+    run.injected.join("; ")
+  }\nfilled by the test: ${JSON.stringify(run.forced)}`;
   assert.equal(run.result.code, 0, what);
   assert.deepEqual(
     run.report.violations,
